@@ -1,0 +1,45 @@
+"""The ``mparticle-wsync`` command: ``emulator`` runs the local API, ``check-api`` audits a live one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Sub-command modules are imported lazily so ``--help`` stays fast and the
+    # emulator's server dependencies never load in the Pulumi provider process.
+    from .check_api import configure_parser as configure_check_api
+    from .emulator.cli import configure_parser as configure_emulator
+
+    parser = argparse.ArgumentParser(
+        prog="mparticle-wsync",
+        description="Tools for the mParticle Warehouse Sync Pulumi provider.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    configure_emulator(
+        commands.add_parser(
+            "emulator",
+            help="run the local Warehouse Sync API emulator",
+            description="Run the local emulator of the mParticle Warehouse Sync API v2 on loopback.",
+        )
+    )
+    configure_check_api(
+        commands.add_parser(
+            "check-api",
+            help="compare a live workspace's objects with the shapes this provider expects",
+            description="List every resource kind in a workspace and report fields that differ from the spec.",
+        )
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: int = args.run(args)
+    return run
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
