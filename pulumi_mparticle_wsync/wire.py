@@ -174,3 +174,37 @@ PROVIDER_CASE_CAPITALISED: Final = "capitalised"
 DUPLICATE_ID_409: Final = 409
 DUPLICATE_ID_400: Final = 400
 DUPLICATE_ID_MESSAGE_FRAGMENT: Final = "already exists"  # a 400 naming a duplicate id says this
+
+# --- Token request and answer (spec §1) [C] -------------------------------------------------
+TOKEN_CLIENT_ID: Final = "client_id"
+TOKEN_CLIENT_SECRET: Final = "client_secret"
+TOKEN_AUDIENCE_FIELD: Final = "audience"
+TOKEN_GRANT_TYPE_FIELD: Final = "grant_type"
+TOKEN_ACCESS_TOKEN: Final = "access_token"
+TOKEN_EXPIRES_IN: Final = "expires_in"
+TOKEN_TYPE: Final = "token_type"
+TOKEN_TYPE_BEARER: Final = "Bearer"
+TOKEN_LIFETIME_SECONDS: Final = 28800  # [C] 8 hours
+
+# --- Server timestamps (spec §2): ISO 8601 UTC with milliseconds and Z ----------------------
+SERVER_TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"  # [C] connections, [R] rest
+
+# --- Runs (spec §7) [v1] --------------------------------------------------------------------
+RUNS_PAGE_PARAM: Final = "currentPage"
+RUNS_PAGE_SIZE_PARAM: Final = "pageSize"
+RUNS_START_DATE_PARAM: Final = "startDate"
+RUNS_END_DATE_PARAM: Final = "endDate"
+RUNS_ITEMS: Final = "items"
+PIPELINE_ID: Final = "pipeline_id"
+LATEST_PIPELINE_RUN: Final = "latest_pipeline_run"
+PIPELINE_RUN_ID: Final = "pipeline_run_id"
+RUN_LOGICAL_DATE: Final = "logical_date"
+RUN_START_DATE: Final = "start_date"
+RUN_END_DATE: Final = "end_date"
+RUN_DATA_INTERVAL_START: Final = "data_interval_start"
+RUN_DATA_INTERVAL_END: Final = "data_interval_end"
+PIPELINE_RUN_TYPE: Final = "pipeline_run_type"
+RUN_RECORDS_EXTRACTED: Final = "records_extracted"
+RUN_RECORDS_MAPPED: Final = "records_mapped"
+RUN_EVENT_BATCHES_GENERATED: Final = "event_batches_generated"
+RUN_ACTIVE_STATUSES: Final = ("triggered", "queued", "running")  # a trigger is refused while one is active
