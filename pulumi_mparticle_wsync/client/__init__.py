@@ -1,0 +1,50 @@
+"""HTTP client of the mParticle Warehouse Sync API v2.
+
+    settings = load_settings(lookup)          # Pulumi config, then MPARTICLE_* environment variables
+    client = get_client(settings)             # one per process and settings; one token per credential
+    client.create(wire.CONNECTIONS, {"id": "warehouse", ...})
+
+Every request goes through one retry loop (``_retry``); errors form one tree (``_exceptions``).
+"""
+
+from ._auth import TokenCache
+from ._client import WarehouseSyncClient, clear_client_cache, get_client
+from ._exceptions import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+    WarehouseSyncError,
+)
+from ._matching import differences
+from ._retry import RetryPolicy, Timing
+from ._settings import ClientSettings, load_settings
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientSettings",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "Timing",
+    "TokenCache",
+    "TransportError",
+    "WarehouseSyncClient",
+    "WarehouseSyncError",
+    "clear_client_cache",
+    "differences",
+    "get_client",
+    "load_settings",
+]

@@ -1,0 +1,493 @@
+"""``WarehouseSyncClient``: the API's verbs on its four collections and on pipeline runs.
+
+Every request runs through ``_retry.call_with_retries`` and ``_retry.exchange``; this module
+only decides what one attempt does. Creates and triggers are not idempotent, so after an
+attempt whose answer was lost (or a 5xx: the server may have applied it) the next attempt
+first looks at what the server holds instead of repeating the POST.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Final, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from .. import _constants as c
+from .. import wire
+from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
+from ._exceptions import APIError, ConfigurationError, ConflictError
+from ._matching import differences
+from ._responses import display_path, error_from_response, expect_object, json_body, unexpected_shape
+from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
+from ._scrub import Scrubber, secret_values
+from ._settings import ClientSettings, missing_workspace_error, workspace_id_problem
+
+T = TypeVar("T")
+
+# Module-level names: inside the class, ``list`` is the method of that name.
+ObjectList = list[dict[str, Any]]
+
+_PERMISSION_HINT: Final = "the credential needs Platform API access with the Admin permission"
+_OBJECT_NOUN: Final = {
+    wire.CONNECTIONS: "connection",
+    wire.DATA_MODELS: "data model",
+    wire.FIELD_TRANSFORMATIONS: "field transformation",
+    wire.PIPELINES: "pipeline",
+}
+
+
+@dataclass
+class _Call:
+    """State shared by the attempts of one logical call."""
+
+    scrubber: Scrubber
+    token_renewed: bool = False
+    may_have_applied: bool = False
+    """An earlier attempt of this call may have been applied by the server."""
+    must_check_server: bool = False
+    """The next attempt must look at the server's state before repeating a non-idempotent request."""
+    tokens_used: list[str] = field(default_factory=list)
+
+
+class WarehouseSyncClient:
+    """Thread-safe client of the mParticle Warehouse Sync API v2 for one credential.
+
+    Objects are plain ``dict``s in wire format (names from ``wire``); unknown fields in
+    answers are kept as they are. ``workspace_id=None`` on a call means ``settings.workspace_id``.
+    """
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        timing: Timing | None = None,
+        token_cache: TokenCache | None = None,
+    ) -> None:
+        self.settings = settings
+        self._policy = RetryPolicy(max_attempts=settings.max_attempts, max_retry_wait=settings.max_retry_wait)
+        self._timing = timing or Timing()
+        self._tokens = token_cache if token_cache is not None else TokenCache()
+        self._scrubber = Scrubber([settings.client_secret])
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout),
+            headers={"User-Agent": c.USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> WarehouseSyncClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"WarehouseSyncClient(api_url={self.settings.api_url!r}, client_id={self.settings.client_id!r})"
+        )
+
+    # --- collections ----------------------------------------------------------------------
+
+    def list(self, collection: str, *, workspace_id: str | None = None) -> ObjectList:
+        """Every object of ``collection`` (a bare JSON array on the wire)."""
+        url = self._collection_url(collection, workspace_id)
+        call = self._new_call()
+        response = self._retrying(call, lambda: self._attempt(call, "GET", url))
+        self._raise_for_error(response, call)
+        body = json_body(response, call.scrubber)
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise unexpected_shape(response, "a JSON array of objects", body)
+        return body
+
+    def get(
+        self, collection: str, object_id: str, *, workspace_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The object, or ``None`` when the API answers 404."""
+        url = self._object_url(collection, object_id, workspace_id)
+        call = self._new_call()
+        return self._retrying(call, lambda: self._fetch_object(call, url))
+
+    def create(
+        self, collection: str, body: dict[str, Any], *, workspace_id: str | None = None
+    ) -> dict[str, Any]:
+        """POST a new object whose ``body["id"]`` the caller chose; returns the object as served.
+
+        Never repeats a POST blindly: after a lost answer or a 5xx, the next attempt GETs the id
+        and takes an object that matches ``body`` as created. An id held by a different object
+        raises ``ConflictError``.
+        """
+        object_id = self._body_id(body)
+        post_url = self._collection_url(collection, workspace_id)
+        object_url = self._object_url(collection, object_id, workspace_id)
+        call = self._new_call(body)
+
+        def attempt() -> dict[str, Any]:
+            if call.must_check_server:
+                served = self._fetch_object(call, object_url)
+                if served is not None:
+                    return self._accept_if_ours(collection, body, served, post_url)
+                call.must_check_server = False  # not there: the earlier POST was not applied
+            response = self._attempt_unsafe(call, "POST", post_url, json=body)
+            if response.is_error:
+                error = error_from_response(response, call.scrubber)
+                if isinstance(error, ConflictError) and call.may_have_applied:
+                    # Probably our own earlier POST, applied although its answer was lost.
+                    call.must_check_server = True
+                    served = self._fetch_object(call, object_url)
+                    if served is not None:
+                        return self._accept_if_ours(collection, body, served, post_url)
+                if isinstance(error, ConflictError):
+                    raise _with_hint(error, f"choose another id, or import the existing {_noun(collection)}")
+                raise self._with_auth_hint(error)
+            return self._object_or_fetch(call, response, object_url)
+
+        return self._retrying(call, attempt)
+
+    def replace(
+        self, collection: str, object_id: str, body: dict[str, Any], *, workspace_id: str | None = None
+    ) -> dict[str, Any]:
+        """PUT the full object (every field; the body id must equal ``object_id``)."""
+        if wire.ID in body and body[wire.ID] != object_id:
+            raise ValueError(f"body {wire.ID} {body[wire.ID]!r} differs from the object id {object_id!r}")
+        full_body = {wire.ID: object_id, **body}
+        url = self._object_url(collection, object_id, workspace_id)
+        call = self._new_call(full_body)
+
+        def attempt() -> dict[str, Any]:
+            response = self._attempt(call, "PUT", url, json=full_body)
+            self._raise_for_error(response, call)
+            return self._object_or_fetch(call, response, url)
+
+        return self._retrying(call, attempt)
+
+    def delete(self, collection: str, object_id: str, *, workspace_id: str | None = None) -> bool:
+        """DELETE the object: ``True`` when it was deleted, ``False`` when it was already gone."""
+        url = self._object_url(collection, object_id, workspace_id)
+        call = self._new_call()
+
+        def attempt() -> bool:
+            response = self._attempt_unsafe(call, "DELETE", url)
+            if response.status_code == 404:
+                # After a lost answer a 404 most likely means our own earlier DELETE worked.
+                return call.may_have_applied
+            self._raise_for_error(response, call)
+            return True
+
+        return self._retrying(call, attempt)
+
+    # --- pipeline runs --------------------------------------------------------------------
+
+    def trigger(self, pipeline_id: str, *, workspace_id: str | None = None) -> dict[str, Any]:
+        """Start an on-demand run: ``{"pipeline_run_id": ..., "status": "trigger_requested"}``.
+
+        After a lost answer the next attempt reads the pipeline's status first: an active latest
+        run is taken as the one this trigger started, so a run is never started twice.
+        """
+        trigger_url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.TRIGGER)
+        status_url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.STATUS)
+        call = self._new_call()
+
+        def attempt() -> dict[str, Any]:
+            if call.must_check_server:
+                active_run = _active_run(self._fetch_required(call, status_url))
+                if active_run is not None:
+                    return {
+                        wire.PIPELINE_RUN_ID: active_run.get(wire.PIPELINE_RUN_ID),
+                        wire.STATUS_FIELD: wire.TRIGGER_REQUESTED,
+                    }
+                call.must_check_server = False
+            response = self._attempt_unsafe(call, "POST", trigger_url)
+            self._raise_for_error(response, call)
+            return expect_object(response, call.scrubber)
+
+        return self._retrying(call, attempt)
+
+    def pipeline_status(self, pipeline_id: str, *, workspace_id: str | None = None) -> dict[str, Any]:
+        """``{"pipeline_id", "status", "state", "latest_pipeline_run"}``."""
+        url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.STATUS)
+        call = self._new_call()
+        return self._retrying(call, lambda: self._fetch_required(call, url))
+
+    def list_runs(
+        self,
+        pipeline_id: str,
+        *,
+        workspace_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        start_date: str | datetime | None = None,
+        end_date: str | datetime | None = None,
+    ) -> ObjectList:
+        """One page of the pipeline's runs (the ``items`` of the answer)."""
+        url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.RUNS)
+        params = _query(
+            {
+                wire.RUNS_PAGE_PARAM: page,
+                wire.RUNS_PAGE_SIZE_PARAM: page_size,
+                wire.RUNS_START_DATE_PARAM: start_date,
+                wire.RUNS_END_DATE_PARAM: end_date,
+            }
+        )
+        call = self._new_call()
+
+        def attempt() -> ObjectList:
+            response = self._attempt(call, "GET", url, params=params)
+            self._raise_for_error(response, call)
+            body = json_body(response, call.scrubber)
+            items = body.get(wire.RUNS_ITEMS) if isinstance(body, dict) else body
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise unexpected_shape(response, f'{{"{wire.RUNS_ITEMS}": [<run>, ...]}}', body)
+            return items
+
+        return self._retrying(call, attempt)
+
+    def get_run(
+        self, pipeline_id: str, run_id: int | str, *, workspace_id: str | None = None
+    ) -> dict[str, Any]:
+        url = self._object_url(
+            wire.PIPELINES, pipeline_id, workspace_id, f"{wire.RUNS}/{_segment(str(run_id))}"
+        )
+        call = self._new_call()
+        return self._retrying(call, lambda: self._fetch_required(call, url))
+
+    # --- diagnostics ----------------------------------------------------------------------
+
+    def get_json(
+        self, relative_path: str, *, workspace_id: str | None = None, params: Mapping[str, str] | None = None
+    ) -> Any:
+        """GET a path under the workspace and return the decoded JSON without any shape check.
+
+        For ``check-api``, which must see what the API really serves. ``relative_path`` is
+        given in wire form, e.g. ``"connections"`` or ``"pipelines/p1/status"``.
+        """
+        url = f"{self._workspace_url(workspace_id)}/{relative_path.lstrip('/')}"
+        call = self._new_call()
+
+        def attempt() -> Any:
+            response = self._attempt(call, "GET", url, params=dict(params or {}))
+            self._raise_for_error(response, call)
+            return json_body(response, call.scrubber)
+
+        return self._retrying(call, attempt)
+
+    # --- one attempt ------------------------------------------------------------------------
+
+    def _new_call(self, body: Any = None) -> _Call:
+        return _Call(scrubber=self._scrubber.with_secrets(secret_values(body)))
+
+    def _retrying(self, call: _Call, attempt: Callable[[], T]) -> T:
+        return call_with_retries(attempt, policy=self._policy, timing=self._timing)
+
+    def _attempt(
+        self,
+        call: _Call,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One exchange with a bearer token; a 401 renews the token and repeats once per call."""
+        token = self._token()
+        response = self._send(call, token, method, url, json, params)
+        if response.status_code == 401 and not call.token_renewed:
+            call.token_renewed = True
+            self._tokens.discard(token)
+            response = self._send(call, self._token(), method, url, json, params)
+        return response
+
+    def _attempt_unsafe(self, call: _Call, method: str, url: str, *, json: Any = None) -> httpx.Response:
+        """Like ``_attempt``, and records an ambiguous failure so the next attempt checks the server."""
+        try:
+            return self._attempt(call, method, url, json=json)
+        except RetryableFailure as failure:
+            if failure.may_have_applied:
+                call.may_have_applied = True
+                call.must_check_server = True
+            raise
+
+    def _send(
+        self, call: _Call, token: str, method: str, url: str, json: Any, params: Mapping[str, str] | None
+    ) -> httpx.Response:
+        if token not in call.tokens_used:
+            call.tokens_used.append(token)
+            call.scrubber = call.scrubber.with_secrets([token])
+        request = self._http.build_request(
+            method, url, json=json, params=params, headers={"Authorization": f"Bearer {token}"}
+        )
+        return exchange(self._http, request, policy=self._policy, scrubber=call.scrubber, timing=self._timing)
+
+    def _token(self) -> str:
+        settings = self.settings
+        return self._tokens.token(
+            lambda: mint_token(
+                self._http,
+                auth_url=settings.auth_url,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                policy=self._policy,
+                timing=self._timing,
+                scrubber=self._scrubber,
+            )
+        )
+
+    def _fetch_object(self, call: _Call, url: str) -> dict[str, Any] | None:
+        response = self._attempt(call, "GET", url)
+        if response.status_code == 404:
+            return None
+        self._raise_for_error(response, call)
+        return expect_object(response, call.scrubber)
+
+    def _fetch_required(self, call: _Call, url: str) -> dict[str, Any]:
+        response = self._attempt(call, "GET", url)
+        self._raise_for_error(response, call)
+        return expect_object(response, call.scrubber)
+
+    def _object_or_fetch(self, call: _Call, response: httpx.Response, url: str) -> dict[str, Any]:
+        """The object in a write's answer; fetched when the answer carries none (e.g. 204)."""
+        if response.content:
+            return expect_object(response, call.scrubber)
+        served = self._fetch_object(call, url)
+        if served is None:
+            raise APIError(
+                response.status_code,
+                response.request.method,
+                display_path(response.request),
+                ["the write succeeded but the object cannot be read back (GET answered 404)"],
+            )
+        return served
+
+    def _accept_if_ours(
+        self, collection: str, sent: dict[str, Any], served: dict[str, Any], post_url: str
+    ) -> dict[str, Any]:
+        changed = differences(collection, sent, served)
+        if not changed:
+            return served
+        noun = _noun(collection)
+        raise ConflictError(
+            ConflictError.DETECTED_BY_CLIENT_STATUS,
+            "POST",
+            httpx.URL(post_url).path,
+            [
+                f"id {sent[wire.ID]!r} is already taken by a different {noun} (it differs in "
+                f"{', '.join(changed)}): choose another id, or import the existing {noun}"
+            ],
+        )
+
+    def _raise_for_error(self, response: httpx.Response, call: _Call) -> None:
+        if response.is_error:
+            raise self._with_auth_hint(error_from_response(response, call.scrubber))
+
+    @staticmethod
+    def _with_auth_hint(error: APIError) -> APIError:
+        if error.status_code == 403:
+            return _with_hint(error, _PERMISSION_HINT)
+        if error.status_code == 401:
+            return _with_hint(error, f"a freshly minted token was refused too: {_PERMISSION_HINT}")
+        return error
+
+    # --- URLs -------------------------------------------------------------------------------
+
+    def _workspace_url(self, workspace_id: str | None) -> str:
+        chosen = workspace_id if workspace_id is not None else self.settings.workspace_id
+        if chosen is None:
+            raise missing_workspace_error()
+        if problem := workspace_id_problem(chosen):
+            raise ConfigurationError(f"workspace_id {problem}")
+        return f"{self.settings.api_url}{wire.WORKSPACE_PATH.format(workspace_id=chosen)}"
+
+    def _collection_url(self, collection: str, workspace_id: str | None) -> str:
+        if collection not in wire.COLLECTIONS:
+            raise ValueError(f"unknown collection {collection!r}: use one of {', '.join(wire.COLLECTIONS)}")
+        return f"{self._workspace_url(workspace_id)}/{collection}"
+
+    def _object_url(self, collection: str, object_id: str, workspace_id: str | None, suffix: str = "") -> str:
+        """URL of one object, or of ``suffix`` (a wire sub-path such as ``status``) below it."""
+        if not object_id:
+            raise ValueError(f"an empty id cannot address a {_noun(collection)}")
+        # Ids are escaped so that no id can reach another path.
+        url = f"{self._collection_url(collection, workspace_id)}/{_segment(object_id)}"
+        return f"{url}/{suffix}" if suffix else url
+
+    @staticmethod
+    def _body_id(body: Mapping[str, Any]) -> str:
+        object_id = body.get(wire.ID)
+        if not isinstance(object_id, str) or not object_id:
+            raise ValueError(
+                f"a create body needs a non-empty string {wire.ID!r}: ids are chosen by the client"
+            )
+        return object_id
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _noun(collection: str) -> str:
+    return _OBJECT_NOUN.get(collection, "object")
+
+
+def _with_hint(error: APIError, hint: str) -> APIError:
+    return type(error)(error.status_code, error.method, error.path, [*error.messages, hint])
+
+
+def _active_run(status: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    run = status.get(wire.LATEST_PIPELINE_RUN)
+    if isinstance(run, Mapping) and run.get(wire.STATUS_FIELD) in wire.RUN_ACTIVE_STATUSES:
+        return run
+    return None
+
+
+def _query(values: Mapping[str, int | str | datetime | None]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            value = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        params[name] = str(value)
+    return params
+
+
+# --- the process-wide client cache ---------------------------------------------------------
+
+_clients_lock = threading.Lock()
+_clients: dict[tuple[ClientSettings, httpx.BaseTransport | None], WarehouseSyncClient] = {}
+
+
+def get_client(
+    settings: ClientSettings, *, transport: httpx.BaseTransport | None = None
+) -> WarehouseSyncClient:
+    """The process's client for ``settings`` (one per settings and transport; all share one token)."""
+    key = (settings, transport)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            tokens = shared_token_cache(settings.auth_url, settings.client_id, settings.client_secret)
+            client = _clients[key] = WarehouseSyncClient(settings, transport, token_cache=tokens)
+        return client
+
+
+def clear_client_cache() -> None:
+    """Close every cached client and forget every cached token (tests; a credential rotation)."""
+    with _clients_lock:
+        clients = list(_clients.values())
+        _clients.clear()
+        clear_shared_token_caches()
+    for client in clients:
+        client.close()

@@ -1,0 +1,119 @@
+"""Every error the client raises, as one tree.
+
+    WarehouseSyncError                  base of everything below
+    ├── ConfigurationError              settings missing or unusable (names the config key and env var)
+    ├── TransportError                  no usable answer: connection refused/dropped, timeouts (after retries)
+    └── APIError                        the API answered with an error status
+        ├── BadRequestError             400: a field is invalid, or the request is refused in this state
+        ├── AuthenticationError         401: token missing/expired/unknown, or the credential was refused
+        ├── PermissionDeniedError       403: the credential lacks the permission
+        ├── NotFoundError               404: no such object
+        ├── ConflictError               409, or 400 saying the id already exists, or an id taken by a
+        │                               different object (detected by the client after a lost answer)
+        ├── RateLimitError              429 (after retries)
+        └── ServerError                 5xx (after retries)
+
+``str(error)`` of an ``APIError`` reads ``METHOD /path -> STATUS: message; message``. No message
+ever contains a secret: values sent under secret keys, the client secret and bearer tokens are
+replaced by ``[redacted]`` before an error is built (see ``_scrub``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class WarehouseSyncError(Exception):
+    """Base class of every error raised by the Warehouse Sync client."""
+
+
+class ConfigurationError(WarehouseSyncError):
+    """The client's settings are missing or unusable; the message names the key to set."""
+
+
+class TransportError(WarehouseSyncError):
+    """No usable HTTP answer arrived (connection errors, dropped connections, timeouts)."""
+
+    def __init__(self, method: str, path: str, reason: str, *, attempts: int = 1) -> None:
+        self.method = method
+        self.path = path
+        self.reason = reason
+        self.attempts = attempts
+        tries = "" if attempts == 1 else f" (after {attempts} attempts)"
+        super().__init__(f"{method} {path} failed{tries}: {reason}")
+
+    def after_attempts(self, attempts: int) -> TransportError:
+        return type(self)(self.method, self.path, self.reason, attempts=attempts)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_transport_error, (self.method, self.path, self.reason, self.attempts))
+
+
+def _rebuild_transport_error(method: str, path: str, reason: str, attempts: int) -> TransportError:
+    return TransportError(method, path, reason, attempts=attempts)
+
+
+class APIError(WarehouseSyncError):
+    """The API answered with an error status.
+
+    ``messages`` are the API's own messages (``errors[].message``), already scrubbed of secrets.
+    """
+
+    def __init__(self, status_code: int, method: str, path: str, messages: list[str]) -> None:
+        self.status_code = status_code
+        self.method = method
+        self.path = path
+        self.messages = list(messages)
+        detail = "; ".join(self.messages) if self.messages else "(no message)"
+        super().__init__(f"{method} {path} -> {status_code}: {detail}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.status_code, self.method, self.path, self.messages))
+
+
+class BadRequestError(APIError):
+    """400: the request was invalid or cannot be processed in the current state."""
+
+
+class AuthenticationError(APIError):
+    """401 (or a refused credential at the token endpoint)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the credential lacks the permission (Platform access with the Admin permission)."""
+
+
+class NotFoundError(APIError):
+    """404: the object does not exist."""
+
+
+class ConflictError(APIError):
+    """An object with this id already exists (409, or 400 saying so, or detected by the client)."""
+
+    DETECTED_BY_CLIENT_STATUS: ClassVar[int] = 409
+    """``status_code`` used when the client itself found the id taken by a different object."""
+
+
+class RateLimitError(APIError):
+    """429: rate limited, and the retry budget did not allow waiting long enough."""
+
+
+class ServerError(APIError):
+    """5xx: the API had trouble (505 meant "could not connect to the warehouse" in v1)."""
+
+
+_ERROR_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def api_error_class(status_code: int) -> type[APIError]:
+    """The exception class for an error status (``APIError`` itself for unusual 4xx)."""
+    if status_code >= 500:
+        return ServerError
+    return _ERROR_BY_STATUS.get(status_code, APIError)
