@@ -1,0 +1,449 @@
+"""Building blocks shared by the four resource models.
+
+Inputs arrive from the Pulumi engine as plain JSON values (numbers as floats), possibly
+holding the engine's "unknown" sentinel during a preview. The types here validate those
+values without ever changing them: ``check`` hands the user's inputs back exactly as
+written, so validation only reports problems, it never normalises.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import types
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Final, NamedTuple, TypeVar, Union, get_args, get_origin
+
+from pulumi.runtime.rpc import UNKNOWN as _PULUMI_UNKNOWN
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PlainValidator,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
+
+from .. import rules, wire
+
+UNKNOWN: Final[str] = _PULUMI_UNKNOWN
+"""The value the engine sends during a preview for outputs of resources not created yet."""
+
+# Input keys every resource has besides its own arguments (user-facing names, ours).
+NAME: Final = "name"
+RESOURCE_ID: Final = "resource_id"
+NAME_PREFIX: Final = "name_prefix"
+WORKSPACE_ID: Final = "workspace_id"
+ADOPT: Final = "adopt"
+COMMON_INPUT_KEYS: Final = (NAME, RESOURCE_ID, NAME_PREFIX, WORKSPACE_ID, ADOPT)
+
+# Output keys for the server-computed fields every resource exposes.
+STATUS: Final = "status"
+ERRORS: Final = "errors"
+STATE: Final = "state"
+CREATED_ON: Final = "created_on"
+CREATED_BY: Final = "created_by"
+LAST_MODIFIED_ON: Final = "last_modified_on"
+LAST_MODIFIED_BY: Final = "last_modified_by"
+INPUT_KEYS: Final = "input_keys"
+"""Output listing which inputs the user wrote, so ``read`` can rebuild them from the outputs."""
+
+COMMON_SERVER_OUTPUTS: Final = (STATUS, ERRORS, CREATED_ON, CREATED_BY, LAST_MODIFIED_ON, LAST_MODIFIED_BY)
+
+SECRET_FIELD_NAMES: Final = frozenset({"password", "service_account_key", "partner_feed_key"})
+"""Argument names whose values are secrets, wherever they appear: never echoed in a message."""
+
+
+class Problem(NamedTuple):
+    """One validation failure: the property path (``sync_mode.iterator_field``) and the fix."""
+
+    path: str
+    reason: str
+
+
+# --- Unknown values ------------------------------------------------------------------------
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def contains_unknown(value: object) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def known(value: object) -> bool:
+    """True when the value is present and not the preview's unknown sentinel."""
+    return value is not None and not is_unknown(value)
+
+
+def without_nones(value: Any) -> Any:
+    """The value with ``None`` entries dropped from every mapping: ``None`` means "not set"."""
+    if isinstance(value, Mapping):
+        return {k: without_nones(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [without_nones(v) for v in value]
+    return value
+
+
+def _pass_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    return value if is_unknown(value) else handler(value)
+
+
+T = TypeVar("T")
+Maybe = Annotated[T, WrapValidator(_pass_unknown)]
+"""``T``, or the unknown sentinel during a preview (left for the real run to validate)."""
+
+
+# --- Value types -----------------------------------------------------------------------------
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be empty: give it a value")
+    return value
+
+
+def _identifier(value: str) -> str:
+    problem = rules.id_problem(value)
+    if problem:
+        raise PydanticCustomError("identifier", "{problem}", {"problem": problem})
+    return value
+
+
+def _timestamp(value: str) -> str:
+    if rules.parse_timestamp(value) is None:
+        raise PydanticCustomError(
+            "timestamp",
+            "must be an ISO 8601 timestamp with a timezone, e.g. 2026-01-01T00:15:00Z",
+        )
+    return value
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError(
+            "whole_number", "must be a whole number, not {kind}", {"kind": kind_of(value)}
+        )
+    if isinstance(value, float) and not value.is_integer():
+        raise PydanticCustomError("whole_number", "must be a whole number, not a fraction")
+    return int(value)
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("positive", "must be 1 or more")
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, str | int | float | bool):
+        raise PydanticCustomError(
+            "scalar", "must be a string, number or boolean, not {kind}", {"kind": kind_of(value)}
+        )
+    return value
+
+
+def _workspace_id(value: Any) -> str:
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    if not isinstance(value, bool) and isinstance(value, int | float) and float(value).is_integer():
+        return str(int(value))
+    raise PydanticCustomError(
+        "workspace_id",
+        "must be the numeric workspace id shown in the mParticle UI, e.g. \"1001\"",
+    )
+
+
+def _json_object_text(value: str) -> str:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise PydanticCustomError(
+            "json_key",
+            "must be the contents of the service account's JSON key file "
+            "(e.g. open('key.json').read() or a secret holding it), not a path or a fragment",
+        )
+    return value
+
+
+NonBlank = Annotated[str, AfterValidator(_non_blank)]
+Identifier = Annotated[str, AfterValidator(_identifier)]
+Timestamp = Annotated[str, AfterValidator(_timestamp)]
+WholeNumber = Annotated[int, PlainValidator(_whole_number)]
+PositiveNumber = Annotated[int, PlainValidator(_whole_number), AfterValidator(_positive)]
+Scalar = Annotated[str | int | float | bool, PlainValidator(_scalar)]
+WorkspaceId = Annotated[str, PlainValidator(_workspace_id)]
+JsonObjectText = Annotated[str, AfterValidator(_non_blank), AfterValidator(_json_object_text)]
+
+
+def canonical_workspace_id(value: object) -> str | None:
+    """The workspace id as the client takes it (a digit string), or ``None`` if it is not one."""
+    try:
+        return _workspace_id(value)
+    except PydanticCustomError:
+        return None
+
+
+def kind_of(value: object) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a dict"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+# --- Models ----------------------------------------------------------------------------------
+
+
+class ArgsModel(BaseModel):
+    """Base for argument models: unknown names are mistakes, and no value is coerced.
+
+    Subclasses set ``model_config = ConfigDict(title=...)`` to the user-facing class name
+    (``SyncModeArgs``) that messages mention; pydantic merges it with this config.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CommonArgs(ArgsModel):
+    """Arguments every resource takes."""
+
+    name: Maybe[NonBlank]
+    resource_id: Maybe[Identifier] | None = None
+    name_prefix: Maybe[str] | None = None
+    workspace_id: Maybe[WorkspaceId] | None = None
+    adopt: Maybe[bool] | None = None
+
+
+def common_rules(inputs: Mapping[str, Any]) -> list[Problem]:
+    if inputs.get(ADOPT) is True and inputs.get(RESOURCE_ID) is None:
+        return [
+            Problem(
+                ADOPT,
+                "adopt=True takes over an existing object by its id: also set resource_id to the id "
+                "of the object to adopt",
+            )
+        ]
+    return []
+
+
+# --- Translating pydantic errors into (property path, fix) --------------------------------
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel class inside an annotation such as ``Maybe[Foo] | None`` or ``list[Foo]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _model_in(get_args(annotation)[0])
+    if origin in (Union, types.UnionType, list):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
+        )
+        model = _model_in(field.annotation) if field is not None else None
+    return model
+
+
+def _argument_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items() if name != NAME_PREFIX]
+
+
+def model_label(model: type[BaseModel]) -> str:
+    label = model.model_config.get("title")
+    return label if isinstance(label, str) else model.__name__
+
+
+def _reason(error: Mapping[str, Any], root: type[BaseModel]) -> str:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    is_secret = any(part in SECRET_FIELD_NAMES for part in loc if isinstance(part, str))
+    if kind == "missing":
+        parent = _model_at(root, loc[:-1])
+        return f"is required by {model_label(parent)}: add it" if parent else "is required: add it"
+    if kind == "extra_forbidden":
+        parent = _model_at(root, loc[:-1])
+        allowed = _argument_names(parent) if parent else []
+        where = model_label(parent) if parent else "this resource"
+        reason = f"is not an argument of {where}: remove it"
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        if guess:
+            reason += f" (did you mean {guess[0]}?)"
+        elif allowed:
+            reason += f" (arguments: {', '.join(allowed)})"
+        return reason
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        shown = "" if is_secret else f", not {value!r}"
+        return f"must be one of {expected}{shown}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        model = _model_at(root, loc)
+        what = f"a {model_label(model)} or a dict with its arguments" if model else "a dict"
+        return f"must be {what}, not {kind_of(value)}"
+    if kind == "list_type":
+        return f"must be a list, not {kind_of(value)}"
+    if kind == "string_type":
+        return f"must be a string, not {kind_of(value)}"
+    if kind == "bool_type":
+        return f"must be True or False, not {kind_of(value)}"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    return [
+        Problem(format_path(err["loc"]), _reason(err, root))
+        for err in exc.errors(include_url=False)
+    ]
+
+
+def validate_model(model: type[BaseModel], inputs: Mapping[str, Any]) -> list[Problem]:
+    """Field-level problems (types, enums, required, unknown names) of ``inputs``."""
+    try:
+        model.model_validate(without_nones(dict(inputs)))
+    except ValidationError as exc:
+        return problems_from(exc, model)
+    return []
+
+
+def merge_problems(*groups: Iterable[Problem]) -> list[Problem]:
+    """All problems, keeping only the first one reported for each property."""
+    seen: set[str] = set()
+    merged: list[Problem] = []
+    for group in groups:
+        for problem in group:
+            if problem.path not in seen:
+                seen.add(problem.path)
+                merged.append(problem)
+    return merged
+
+
+# --- Enumerations: user-facing value <-> wire value -------------------------------------------
+
+
+def bind(user_names: Sequence[str], wire_names: Sequence[str]) -> dict[str, str]:
+    """Pair user-facing names with wire names given in the same order as ``wire.py`` lists them.
+
+    User-facing names are ours and stay fixed; a corrected [R] wire name is a one-line change
+    in ``wire.py`` that flows through this table.
+    """
+    if len(user_names) != len(wire_names):
+        raise RuntimeError(f"user names {user_names} do not match wire names {wire_names}")
+    return dict(zip(user_names, wire_names, strict=True))
+
+
+def inverse(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {v: k for k, v in mapping.items()}
+
+
+def to_wire_value(mapping: Mapping[str, str], value: str) -> str:
+    return mapping.get(value, value)
+
+
+def from_wire_value(mapping: Mapping[str, str], value: Any) -> Any:
+    """The user-facing value for a wire enum; a value we don't know passes through unchanged."""
+    if isinstance(value, str):
+        return inverse(mapping).get(value, value)
+    return value
+
+
+# --- Decoding helpers ------------------------------------------------------------------------
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that ignores representation: 5439 == 5439.0, and timestamps by instant."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b if isinstance(a, bool) and isinstance(b, bool) else False
+    if isinstance(a, str) and isinstance(b, str):
+        if a == b:
+            return True
+        ta, tb = rules.parse_timestamp(a), rules.parse_timestamp(b)
+        return ta is not None and tb is not None and ta == tb
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        a, b = without_nones(a), without_nones(b)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def prefer_previous(previous: Any, served: Any) -> Any:
+    """The user's own spelling of a value when the server holds the same value."""
+    return previous if previous is not None and same_value(previous, served) else served
+
+
+def as_int(value: Any) -> Any:
+    """Whole floats (how the engine sends numbers) as ints for the wire."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def error_messages(served: Mapping[str, Any]) -> list[str]:
+    errors = served.get(wire.ERRORS) or []
+    if not isinstance(errors, list):
+        return [str(errors)]
+    return [
+        str(e.get(wire.ERROR_MESSAGE, e)) if isinstance(e, Mapping) else str(e) for e in errors
+    ]
+
+
+def common_server_outputs(served: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        STATUS: served.get(wire.STATUS_FIELD),
+        ERRORS: error_messages(served),
+        CREATED_ON: served.get(wire.CREATED_ON),
+        CREATED_BY: served.get(wire.CREATED_BY),
+        LAST_MODIFIED_ON: served.get(wire.LAST_MODIFIED_ON),
+        LAST_MODIFIED_BY: served.get(wire.LAST_MODIFIED_BY),
+    }
+
+
+def carried_inputs(previous: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs the server never sees (resource_id, workspace_id, name_prefix, adopt): kept as written."""
+    return {k: previous[k] for k in (RESOURCE_ID, NAME_PREFIX, WORKSPACE_ID, ADOPT) if k in previous}

@@ -1,0 +1,59 @@
+"""What the generic provider needs to know about one kind of resource."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from ._common import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID, Problem
+
+Inputs = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ResourceSchema:
+    kind: str
+    """User-facing class name, used in messages (``Pipeline``)."""
+    collection: str
+    """Wire collection (``wire.PIPELINES``)."""
+    args_model: type[BaseModel]
+    validate: Callable[[Inputs], list[Problem]]
+    """Every problem with the inputs, offline; unknown values pass."""
+    to_wire: Callable[[Inputs, str], dict[str, Any]]
+    """Valid inputs and the object id -> the full request body for POST/PUT."""
+    from_wire: Callable[[Inputs, Inputs], dict[str, Any]]
+    """A served object and the previous inputs -> inputs in the user's shape (for refresh)."""
+    server_outputs: Callable[[Inputs], dict[str, Any]]
+    """A served object -> the server-computed outputs."""
+    server_output_keys: tuple[str, ...]
+    """Outputs besides the inputs and the common server fields."""
+    immutable_keys: frozenset[str] = frozenset()
+    """Inputs whose change replaces the object (besides resource_id and workspace_id)."""
+    exclusive_keys: tuple[str, ...] = ()
+    """Blocks of which exactly one is set; switching to another replaces the object."""
+    server_filled_keys: frozenset[str] = frozenset()
+    """Optional inputs the server decides when omitted: omitting one is not a change."""
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """What an omitted optional input means, for comparisons."""
+    secret_outputs: tuple[str, ...] = ()
+    """Top-level keys that hold a secret (or a block holding one)."""
+
+    @property
+    def argument_keys(self) -> tuple[str, ...]:
+        return tuple(f.alias or name for name, f in self.args_model.model_fields.items())
+
+    @property
+    def replacing_keys(self) -> frozenset[str]:
+        return self.immutable_keys | {RESOURCE_ID, WORKSPACE_ID}
+
+    @property
+    def unmanaged_when_omitted(self) -> frozenset[str]:
+        return self.server_filled_keys | {RESOURCE_ID, WORKSPACE_ID}
+
+    @property
+    def compared_keys(self) -> tuple[str, ...]:
+        """Inputs that describe the object (name_prefix and adopt only steer ``create``)."""
+        return tuple(k for k in self.argument_keys if k not in (NAME_PREFIX, ADOPT))
