@@ -1,0 +1,23 @@
+# The two set-up commands the README documents:
+#   make demo  — everything from a fresh machine to a running stack on the embedded emulator
+#   make test  — the whole test suite (lint, types, unit, emulator and real-engine tests)
+.PHONY: demo test bootstrap lint bench clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+demo: bootstrap
+	.venv/bin/python scripts/demo.py
+
+lint: bootstrap
+	.venv/bin/ruff check pulumi_mparticle_wsync tests examples scripts bench
+	.venv/bin/mypy
+
+test: lint
+	.venv/bin/python -m pytest -n 2
+
+bench: bootstrap
+	.venv/bin/python bench/run.py
+
+clean:
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache
