@@ -1,0 +1,45 @@
+"""The four Pulumi dynamic resources and their argument classes."""
+
+from ._errors import (
+    DeleteRefusedError,
+    DuplicateIdError,
+    InvalidArgumentsError,
+    ObjectDeletedError,
+    OperationError,
+    ResourceError,
+)
+from .connection import (
+    BigQueryConfigArgs,
+    Connection,
+    ConnectionProvider,
+    DatabricksConfigArgs,
+    RedshiftConfigArgs,
+    SnowflakeConfigArgs,
+)
+from .data_model import DataModel, DataModelProvider
+from .field_transformation import FieldMappingArgs, FieldTransformation, FieldTransformationProvider
+from .pipeline import Pipeline, PipelineProvider, ScheduleArgs, SyncModeArgs
+
+__all__ = [
+    "BigQueryConfigArgs",
+    "Connection",
+    "ConnectionProvider",
+    "DataModel",
+    "DataModelProvider",
+    "DatabricksConfigArgs",
+    "DeleteRefusedError",
+    "DuplicateIdError",
+    "FieldMappingArgs",
+    "FieldTransformation",
+    "FieldTransformationProvider",
+    "InvalidArgumentsError",
+    "ObjectDeletedError",
+    "OperationError",
+    "Pipeline",
+    "PipelineProvider",
+    "RedshiftConfigArgs",
+    "ResourceError",
+    "ScheduleArgs",
+    "SnowflakeConfigArgs",
+    "SyncModeArgs",
+]

@@ -1,0 +1,132 @@
+"""``Connection``: the warehouse mParticle reads from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..models import connection as model
+from ._base import WarehouseSyncProvider
+from ._props import resource_options, resource_props, with_secret_fields
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnowflakeConfigArgs:
+    account_identifier: pulumi.Input[str]
+    region: pulumi.Input[str]
+    """e.g. ``us-central1.gcp``"""
+    warehouse: pulumi.Input[str]
+    database: pulumi.Input[str]
+    role: pulumi.Input[str]
+    user: pulumi.Input[str]
+    password: pulumi.Input[str]
+    """Secret; kept secret in the state even when given as a plain string."""
+    storage_integration: pulumi.Input[str]
+    """Named ``mp_{pod}_{orgId}_{accountId}_s3`` in mParticle's setup guide."""
+    aws_iam_user_arn: pulumi.Input[str] | None = None
+    """Filled in by the server when omitted (see the ``aws_iam_user_arn`` output)."""
+    aws_external_id: pulumi.Input[str] | None = None
+    """Filled in by the server when omitted (see the ``aws_external_id`` output)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BigQueryConfigArgs:
+    region: pulumi.Input[str]
+    """The dataset location, e.g. ``us-east4``."""
+    project_id: pulumi.Input[str]
+    dataset_id: pulumi.Input[str]
+    service_account_id: pulumi.Input[str]
+    service_account_key: pulumi.Input[str]
+    """Secret: the whole JSON key file as a string."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedshiftConfigArgs:
+    host: pulumi.Input[str]
+    database: pulumi.Input[str]
+    user: pulumi.Input[str]
+    password: pulumi.Input[str]
+    """Secret; kept secret in the state even when given as a plain string."""
+    aws_iam_role_arn: pulumi.Input[str]
+    port: pulumi.Input[int] | None = None
+    """The server uses 5439 when omitted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksConfigArgs:
+    provider: pulumi.Input[str]
+    """The Delta Sharing provider name."""
+    catalog: pulumi.Input[str]
+    schema: pulumi.Input[str]
+
+
+class ConnectionProvider(WarehouseSyncProvider):
+    schema = model.SCHEMA
+
+
+BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
+
+
+class Connection(pulumi.dynamic.Resource, module="mparticle", name="Connection"):
+    """A Warehouse Sync connection. Set exactly one of ``snowflake``, ``bigquery``, ``redshift``
+    or ``databricks``; switching to another warehouse replaces the connection."""
+
+    # Inputs, as written.
+    name: pulumi.Output[str]
+    state: pulumi.Output[str | None]
+    """``active``/``inactive`` as written; when omitted, the server's state (which may be ``new``)."""
+    snowflake: pulumi.Output[dict[str, Any] | None]
+    bigquery: pulumi.Output[dict[str, Any] | None]
+    redshift: pulumi.Output[dict[str, Any] | None]
+    databricks: pulumi.Output[dict[str, Any] | None]
+    resource_id: pulumi.Output[str]
+    workspace_id: pulumi.Output[str]
+    # Server-computed.
+    service_provider: pulumi.Output[str]
+    status: pulumi.Output[str | None]
+    errors: pulumi.Output[list[str]]
+    aws_iam_user_arn: pulumi.Output[str | None]
+    aws_external_id: pulumi.Output[str | None]
+    created_on: pulumi.Output[str | None]
+    created_by: pulumi.Output[str | None]
+    last_modified_on: pulumi.Output[str | None]
+    last_modified_by: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        snowflake: SnowflakeConfigArgs | BlockInput | None = None,
+        bigquery: BigQueryConfigArgs | BlockInput | None = None,
+        redshift: RedshiftConfigArgs | BlockInput | None = None,
+        databricks: DatabricksConfigArgs | BlockInput | None = None,
+        state: pulumi.Input[str] | None = None,
+        resource_id: pulumi.Input[str] | None = None,
+        workspace_id: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        blocks = {
+            model.SNOWFLAKE: snowflake,
+            model.BIGQUERY: bigquery,
+            model.REDSHIFT: redshift,
+            model.DATABRICKS: databricks,
+        }
+        arguments = {
+            "name": name,
+            "state": state,
+            "resource_id": resource_id,
+            "workspace_id": workspace_id,
+            **{key: with_secret_fields(block, model.SECRET_ARGS[key]) for key, block in blocks.items()},
+        }
+        super().__init__(
+            ConnectionProvider(),
+            resource_name,
+            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
+            resource_options(model.SCHEMA, opts),
+        )

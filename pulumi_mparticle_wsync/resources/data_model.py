@@ -1,0 +1,63 @@
+"""``DataModel``: the SQL query that selects the rows a pipeline syncs."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi.dynamic
+
+from ..models import data_model as model
+from ._base import WarehouseSyncProvider
+from ._props import resource_options, resource_props
+
+
+class DataModelProvider(WarehouseSyncProvider):
+    schema = model.SCHEMA
+
+
+class DataModel(pulumi.dynamic.Resource, module="mparticle", name="DataModel"):
+    """A Warehouse Sync data model: one ``SELECT`` (at most 100 columns) over the warehouse.
+
+    Every selected column becomes a user attribute, except the reserved identity columns
+    (``email``, ``customer_id``, ``mpid``, ...), which identify the user.
+    """
+
+    # Inputs, as written.
+    name: pulumi.Output[str]
+    sql_query: pulumi.Output[str]
+    state: pulumi.Output[str | None]
+    """``active``/``inactive`` as written; when omitted, the server's state."""
+    resource_id: pulumi.Output[str]
+    workspace_id: pulumi.Output[str]
+    # Server-computed.
+    status: pulumi.Output[str | None]
+    errors: pulumi.Output[list[str]]
+    created_on: pulumi.Output[str | None]
+    created_by: pulumi.Output[str | None]
+    last_modified_on: pulumi.Output[str | None]
+    last_modified_by: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        sql_query: pulumi.Input[str],
+        state: pulumi.Input[str] | None = None,
+        resource_id: pulumi.Input[str] | None = None,
+        workspace_id: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        arguments = {
+            "name": name,
+            "sql_query": sql_query,
+            "state": state,
+            "resource_id": resource_id,
+            "workspace_id": workspace_id,
+        }
+        super().__init__(
+            DataModelProvider(),
+            resource_name,
+            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
+            resource_options(model.SCHEMA, opts),
+        )

@@ -1,0 +1,76 @@
+"""``FieldTransformation``: how warehouse columns map onto mParticle's event batch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..models import field_transformation as model
+from ._base import WarehouseSyncProvider
+from ._props import plain, resource_options, resource_props
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldMappingArgs:
+    """One mapping. ``column`` needs source and destination; ``static`` needs destination and
+    value; ``ignore`` needs source only."""
+
+    mapping_type: pulumi.Input[str]
+    source: pulumi.Input[str] | None = None
+    """The warehouse column."""
+    destination: pulumi.Input[str] | None = None
+    """A path into the event batch, e.g. ``events[].data.custom_attributes.order_id``."""
+    value: pulumi.Input[str | int | float | bool] | None = None
+    """The constant a ``static`` mapping writes."""
+
+
+class FieldTransformationProvider(WarehouseSyncProvider):
+    schema = model.SCHEMA
+
+
+MappingInput = FieldMappingArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
+
+
+class FieldTransformation(pulumi.dynamic.Resource, module="mparticle", name="FieldTransformation"):
+    """A field transformation (needed by ``events`` pipelines)."""
+
+    # Inputs, as written.
+    name: pulumi.Output[str]
+    mappings: pulumi.Output[list[dict[str, Any]]]
+    resource_id: pulumi.Output[str]
+    workspace_id: pulumi.Output[str]
+    # Server-computed.
+    status: pulumi.Output[str | None]
+    errors: pulumi.Output[list[str]]
+    created_on: pulumi.Output[str | None]
+    created_by: pulumi.Output[str | None]
+    last_modified_on: pulumi.Output[str | None]
+    last_modified_by: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        mappings: Sequence[MappingInput] | pulumi.Input[Sequence[Mapping[str, Any]]],
+        resource_id: pulumi.Input[str] | None = None,
+        workspace_id: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        arguments = {
+            "name": name,
+            "mappings": plain(mappings),
+            "resource_id": resource_id,
+            "workspace_id": workspace_id,
+        }
+        super().__init__(
+            FieldTransformationProvider(),
+            resource_name,
+            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
+            resource_options(model.SCHEMA, opts),
+        )

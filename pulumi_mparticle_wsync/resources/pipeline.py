@@ -1,0 +1,126 @@
+"""``Pipeline``: what to sync, from which connection and data model, and when."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..models import pipeline as model
+from ._base import WarehouseSyncProvider
+from ._props import plain, resource_options, resource_props, secret
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyncModeArgs:
+    type: pulumi.Input[str]
+    """``full`` or ``incremental``."""
+    iterator_field: pulumi.Input[str] | None = None
+    """Incremental only (required): the column that grows with each change, e.g. ``updated_at``."""
+    iterator_data_type: pulumi.Input[str] | None = None
+    """Incremental only (required): ``timestamp``, ``timestamp_ltz``, ``timestamp_ntz``,
+    ``timestamp_tz``, ``datetime``, ``date``, ``timestamp_unixtime_ms``, ``timestamp_unixtime_s``."""
+    from_: pulumi.Input[str] | None = None
+    """Optional ISO 8601 lower bound on the rows loaded (the API's ``from``)."""
+    until: pulumi.Input[str] | None = None
+    """Optional ISO 8601 upper bound; after ``from_``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleArgs:
+    type: pulumi.Input[str]
+    """``interval``, ``once`` or ``on_demand``."""
+    start: pulumi.Input[str]
+    """ISO 8601 with a timezone; anchors the recurrence (00:15 repeats hourly at :15)."""
+    frequency: pulumi.Input[str] | None = None
+    """Interval only (required): ``hourly``, ``daily``, ``weekly`` or ``monthly``."""
+    end: pulumi.Input[str] | None = None
+    """Optional; after ``start``."""
+
+
+class PipelineProvider(WarehouseSyncProvider):
+    schema = model.SCHEMA
+
+
+BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
+
+
+class Pipeline(pulumi.dynamic.Resource, module="mparticle", name="Pipeline"):
+    """A Warehouse Sync pipeline. ``pipeline_type`` cannot change (a change replaces it);
+    ``paused`` pauses and resumes it in place."""
+
+    # Inputs, as written.
+    name: pulumi.Output[str]
+    pipeline_type: pulumi.Output[str]
+    connection_id: pulumi.Output[str]
+    data_model_id: pulumi.Output[str]
+    field_transformation_id: pulumi.Output[str | None]
+    partner_feed_id: pulumi.Output[int | None]
+    """As written, or the feed the server resolved from ``partner_feed_key``."""
+    partner_feed_key: pulumi.Output[str | None]
+    sync_mode: pulumi.Output[dict[str, Any]]
+    schedule: pulumi.Output[dict[str, Any]]
+    environment: pulumi.Output[str]
+    paused: pulumi.Output[bool | None]
+    data_plan_id: pulumi.Output[str | None]
+    data_plan_version: pulumi.Output[int | None]
+    resource_id: pulumi.Output[str]
+    workspace_id: pulumi.Output[str]
+    # Server-computed.
+    state: pulumi.Output[str | None]
+    """``active`` or ``paused``, as the server reports it."""
+    status: pulumi.Output[str | None]
+    errors: pulumi.Output[list[str]]
+    created_on: pulumi.Output[str | None]
+    created_by: pulumi.Output[str | None]
+    last_modified_on: pulumi.Output[str | None]
+    last_modified_by: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        pipeline_type: pulumi.Input[str],
+        connection_id: pulumi.Input[str],
+        data_model_id: pulumi.Input[str],
+        sync_mode: SyncModeArgs | BlockInput,
+        schedule: ScheduleArgs | BlockInput,
+        environment: pulumi.Input[str],
+        field_transformation_id: pulumi.Input[str] | None = None,
+        partner_feed_id: pulumi.Input[int] | None = None,
+        partner_feed_key: pulumi.Input[str] | None = None,
+        paused: pulumi.Input[bool] | None = None,
+        data_plan_id: pulumi.Input[str] | None = None,
+        data_plan_version: pulumi.Input[int] | None = None,
+        resource_id: pulumi.Input[str] | None = None,
+        workspace_id: pulumi.Input[str] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        arguments = {
+            "name": name,
+            "pipeline_type": pipeline_type,
+            "connection_id": connection_id,
+            "data_model_id": data_model_id,
+            "field_transformation_id": field_transformation_id,
+            "partner_feed_id": partner_feed_id,
+            "partner_feed_key": secret(partner_feed_key),
+            "sync_mode": plain(sync_mode),
+            "schedule": plain(schedule),
+            "environment": environment,
+            "paused": paused,
+            "data_plan_id": data_plan_id,
+            "data_plan_version": data_plan_version,
+            "resource_id": resource_id,
+            "workspace_id": workspace_id,
+        }
+        super().__init__(
+            PipelineProvider(),
+            resource_name,
+            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
+            resource_options(model.SCHEMA, opts),
+        )
