@@ -434,7 +434,8 @@ class WarehouseSyncClient:
 
 
 def _segment(value: str) -> str:
-    return quote(value, safe="")
+    """``value`` as one path segment: "/" and dots are escaped so ".." cannot climb the path."""
+    return quote(value, safe="").replace(".", "%2E")
 
 
 def _noun(collection: str) -> str:

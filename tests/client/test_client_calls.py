@@ -1,0 +1,243 @@
+"""The client's verbs against the fake API: paths, bodies, answers, and what 404 means for each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.client import APIError, ConfigurationError, NotFoundError, TransportError
+
+BASE = f"/platform/v2/workspaces/{WORKSPACE}"
+
+
+def api_calls(calls: list[str]) -> list[str]:
+    return [call for call in calls if not call.endswith(wire.TOKEN_PATH)]
+
+
+def test_round_trip_keeps_unknown_fields_and_omits_secrets() -> None:
+    h = make_harness()
+    h.client.create(wire.CONNECTIONS, connection_body())
+    served = h.client.get(wire.CONNECTIONS, "warehouse")
+    assert served is not None
+    assert served["added_by_a_later_api_version"] is True
+    assert "password" not in served[wire.CONFIG]
+    assert [obj[wire.ID] for obj in h.client.list(wire.CONNECTIONS)] == ["warehouse"]
+
+
+def test_get_missing_is_none() -> None:
+    h = make_harness()
+    assert h.client.get(wire.DATA_MODELS, "nope") is None
+    assert api_calls(h.api.calls) == [f"GET {BASE}/{wire.DATA_MODELS}/nope"]
+
+
+def test_replace_puts_the_full_body_with_the_path_id() -> None:
+    h = make_harness()
+    h.client.create(wire.CONNECTIONS, connection_body())
+    body = connection_body()
+    del body[wire.ID]
+    body[wire.NAME] = "Renamed"
+    replaced = h.client.replace(wire.CONNECTIONS, "warehouse", body)
+    assert replaced[wire.NAME] == "Renamed"
+    assert h.api.bodies[-1][wire.ID] == "warehouse"
+    assert h.api.bodies[-1][wire.CONFIG]["password"] == "hunter2-very-secret"
+    assert h.api.calls[-1] == f"PUT {BASE}/{wire.CONNECTIONS}/warehouse"
+
+
+def test_replace_refuses_a_body_for_another_id() -> None:
+    h = make_harness()
+    with pytest.raises(ValueError, match="differs from the object id"):
+        h.client.replace(wire.CONNECTIONS, "a", connection_body("b"))
+
+
+def test_replace_of_a_missing_object_is_not_found() -> None:
+    h = make_harness()
+    with pytest.raises(NotFoundError) as caught:
+        h.client.replace(wire.CONNECTIONS, "warehouse", connection_body())
+    assert caught.value.status_code == 404
+
+
+def test_put_is_retried_freely() -> None:
+    h = make_harness()
+    h.client.create(wire.CONNECTIONS, connection_body())
+    h.api.add_fault("apply_then_drop", method="PUT")
+    h.client.replace(wire.CONNECTIONS, "warehouse", connection_body(name="Again"))
+    assert h.api.count("PUT") == 2
+
+
+def test_delete_reports_whether_it_deleted() -> None:
+    h = make_harness()
+    h.client.create(wire.CONNECTIONS, connection_body())
+    assert h.client.delete(wire.CONNECTIONS, "warehouse") is True
+    assert h.client.delete(wire.CONNECTIONS, "warehouse") is False
+    assert h.api.count("DELETE") == 2
+
+
+def test_delete_whose_answer_was_lost_counts_as_deleted() -> None:
+    h = make_harness()
+    h.client.create(wire.CONNECTIONS, connection_body())
+    h.api.add_fault("apply_then_status", method="DELETE", status=503)
+    assert h.client.delete(wire.CONNECTIONS, "warehouse") is True
+    assert h.api.count("DELETE") == 2
+    assert h.api.store(wire.CONNECTIONS) == {}
+
+
+def test_delete_refused_before_sending_and_then_404_is_already_gone() -> None:
+    h = make_harness()
+    h.api.add_fault("connect", method="DELETE")
+    assert h.client.delete(wire.CONNECTIONS, "warehouse") is False
+
+
+def test_ids_are_escaped_in_paths() -> None:
+    h = make_harness()
+    assert h.client.get(wire.CONNECTIONS, "../../1002/connections") is None
+    assert h.client.get(wire.CONNECTIONS, "..") is None
+    assert h.api.raw_paths[-2:] == [
+        f"{BASE}/{wire.CONNECTIONS}/%2E%2E%2F%2E%2E%2F1002%2Fconnections",
+        f"{BASE}/{wire.CONNECTIONS}/%2E%2E",
+    ]
+
+
+def test_unknown_collection_is_a_programming_error() -> None:
+    h = make_harness()
+    with pytest.raises(ValueError, match="unknown collection 'widgets'"):
+        h.client.list("widgets")
+
+
+def test_workspace_argument_overrides_settings() -> None:
+    h = make_harness()
+    h.client.list(wire.PIPELINES, workspace_id="2002")
+    assert api_calls(h.api.calls) == [f"GET /platform/v2/workspaces/2002/{wire.PIPELINES}"]
+
+
+def test_missing_workspace_names_every_way_to_set_it() -> None:
+    h = make_harness(workspace_id=None)
+    with pytest.raises(ConfigurationError) as caught:
+        h.client.list(wire.CONNECTIONS)
+    message = str(caught.value)
+    assert "mparticle:workspaceId" in message
+    assert "MPARTICLE_WORKSPACE_ID" in message
+    assert "workspace_id" in message
+    assert h.api.calls == []
+
+
+def test_bad_workspace_argument_is_refused_before_any_request() -> None:
+    h = make_harness()
+    with pytest.raises(ConfigurationError, match="numeric workspace id"):
+        h.client.get(wire.CONNECTIONS, "x", workspace_id="1/../2")
+    assert h.api.calls == []
+
+
+def test_a_list_that_is_not_an_array_is_an_api_error() -> None:
+    h = make_harness()
+    h.api.add_fault("status", method="GET", path=f"{wire.CONNECTIONS}$", status=200, body={"items": []})
+    with pytest.raises(APIError, match="expected a JSON array of objects, got dict"):
+        h.client.list(wire.CONNECTIONS)
+
+
+def test_a_non_json_success_is_an_api_error() -> None:
+    h = make_harness()
+    h.api.add_fault("status", method="GET", path=f"{wire.CONNECTIONS}$", status=200, body=b"<html>hi</html>")
+    with pytest.raises(APIError, match="expected a JSON answer"):
+        h.client.list(wire.CONNECTIONS)
+
+
+def test_every_collection_supports_the_five_verbs() -> None:
+    h = make_harness()
+    for collection in wire.COLLECTIONS:
+        body = {wire.ID: f"{collection}-1", wire.NAME: "n"}
+        assert h.client.create(collection, body)[wire.NAME] == "n"
+        assert h.client.replace(collection, f"{collection}-1", {**body, wire.NAME: "m"})[wire.NAME] == "m"
+        assert [o[wire.NAME] for o in h.client.list(collection)] == ["m"]
+        assert h.client.delete(collection, f"{collection}-1") is True
+        assert h.client.get(collection, f"{collection}-1") is None
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def test_trigger_status_and_runs() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    answer = h.client.trigger("nightly")
+    assert answer == {wire.PIPELINE_RUN_ID: 1, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
+    status = h.client.pipeline_status("nightly")
+    assert status[wire.LATEST_PIPELINE_RUN][wire.PIPELINE_RUN_ID] == 1
+    runs = h.client.list_runs(
+        "nightly",
+        page=2,
+        page_size=10,
+        start_date=datetime(2024, 1, 1, tzinfo=UTC),
+        end_date="2024-02-01T00:00:00Z",
+    )
+    assert [run[wire.PIPELINE_RUN_ID] for run in runs] == [1]
+    assert h.client.get_run("nightly", 1)[wire.STATUS_FIELD] == "running"
+    assert api_calls(h.api.calls)[1:] == [
+        f"POST {BASE}/pipelines/nightly/trigger",
+        f"GET {BASE}/pipelines/nightly/status",
+        f"GET {BASE}/pipelines/nightly/status/runs",
+        f"GET {BASE}/pipelines/nightly/status/runs/1",
+    ]
+
+
+def test_list_runs_sends_the_paging_and_date_parameters() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    seen: list[dict[str, str]] = []
+    original = h.api._run_verb
+
+    def spy(request, pipeline_id, action, store):  # type: ignore[no-untyped-def]
+        seen.append(dict(request.url.params))
+        return original(request, pipeline_id, action, store)
+
+    h.api._run_verb = spy  # type: ignore[method-assign]
+    h.client.list_runs("nightly", page=2, page_size=10, start_date=datetime(2024, 1, 1, tzinfo=UTC))
+    assert seen == [{"currentPage": "2", "pageSize": "10", "startDate": "2024-01-01T00:00:00.000Z"}]
+
+
+def test_get_run_of_a_missing_run_is_not_found() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    with pytest.raises(NotFoundError):
+        h.client.get_run("nightly", 99)
+
+
+def test_trigger_whose_answer_was_lost_does_not_start_a_second_run() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    h.api.add_fault("apply_then_drop", method="POST", path="/trigger$")
+    answer = h.client.trigger("nightly")
+    assert answer == {wire.PIPELINE_RUN_ID: 1, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
+    assert h.api.count("POST", "/trigger$") == 1
+    assert h.api.count("GET", "/status$") == 1
+    assert len(h.api.runs["nightly"]) == 1
+
+
+def test_trigger_failed_before_applying_is_sent_again() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    h.api.add_fault("status", method="POST", path="/trigger$", status=503)
+    h.client.trigger("nightly")
+    assert h.api.count("POST", "/trigger$") == 2
+    assert h.api.count("GET", "/status$") == 1
+    assert len(h.api.runs["nightly"]) == 1
+
+
+def test_trigger_while_a_run_is_active_is_a_bad_request() -> None:
+    h = make_harness()
+    h.client.create(wire.PIPELINES, pipeline_body())
+    h.client.trigger("nightly")
+    with pytest.raises(APIError) as caught:
+        h.client.trigger("nightly")
+    assert caught.value.status_code == 400
+    assert "already in progress" in str(caught.value)
+
+
+def test_closed_client_refuses_to_send() -> None:
+    h = make_harness(FakeAPI())
+    with h.client as client:
+        client.list(wire.CONNECTIONS)
+    with pytest.raises((RuntimeError, TransportError)):
+        h.client.list(wire.CONNECTIONS)
