@@ -62,6 +62,7 @@ RATE_LIMIT_HEADER: Final = "X-mp-rate-limit-exceeded"
 
 # --- Connections (spec §3) ----------------------------------------------------------------
 SERVICE_PROVIDER: Final = "service_provider"  # [C]; compare case-insensitively
+SERVICE_PROVIDER_PARAM: Final = "serviceProvider"  # [C] GET /connections?serviceProvider=<provider>
 CONFIG: Final = "config"  # [C]
 CONNECTION_STATES: Final = ("active", "inactive")  # [C] values a client may send
 CONNECTION_SERVER_STATES: Final = ("active", "inactive", "new")  # [R] who sets "new"

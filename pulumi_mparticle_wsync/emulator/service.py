@@ -1,0 +1,349 @@
+"""The Warehouse Sync API's behaviour, independent of HTTP: every rule that needs stored state.
+
+Shape rules live in ``schemas/``; this module adds duplicates, references, the active-pipeline
+limit, immutable fields, delete protection, server-computed fields and runs. Each public method is
+one transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from .. import rules, wire
+from . import runs
+from .clock import Clock, format_timestamp
+from .errors import EmulatorError, bad_request, not_found
+from .render import render
+from .schemas import KINDS, Kind, WriteContext
+from .store import Store
+from .switches import Switches
+from .validation import shown
+
+HEALTHY: Final = wire.CONNECTION_STATUSES[0]
+# Which pipeline field references which collection.
+PIPELINE_REFERENCES: Final = (
+    (wire.CONNECTION_ID, wire.CONNECTIONS),
+    (wire.DATA_MODEL_ID, wire.DATA_MODELS),
+    (wire.FIELD_TRANSFORMATION_ID, wire.FIELD_TRANSFORMATIONS),
+)
+IMMUTABLE_FIELDS: Final = {wire.CONNECTIONS: wire.SERVICE_PROVIDER, wire.PIPELINES: wire.PIPELINE_TYPE}
+DEFAULT_RUNS_PAGE_SIZE: Final = 50
+MAX_RUNS_PAGE_SIZE: Final = 1000
+
+
+def kind_of(collection: str) -> Kind:
+    kind = KINDS.get(collection)
+    if kind is None:
+        raise not_found(f"no collection {shown(collection)}: use one of {', '.join(wire.COLLECTIONS)}")
+    return kind
+
+
+def check_path_id(object_id: str) -> None:
+    if (problem := rules.id_problem(object_id)) is not None:
+        raise bad_request(f"id in the path {problem}")
+
+
+class WarehouseSyncService:
+    def __init__(self, store: Store, clock: Clock, switches: Callable[[], Switches], user_email: str) -> None:
+        self._store = store
+        self._clock = clock
+        self._switches = switches
+        self._user_email = user_email
+        self._run_outcomes: dict[tuple[str, str], str] = {}
+        self._outcomes_lock = threading.Lock()
+
+    # --- reads --------------------------------------------------------------------------
+    def list_objects(
+        self, workspace_id: str, collection: str, service_provider: str | None = None
+    ) -> list[dict[str, Any]]:
+        kind_of(collection)
+        documents = self._store.list_documents(workspace_id, collection)
+        if service_provider is not None:
+            wanted = service_provider.lower()
+            documents = [d for d in documents if str(d.get(wire.SERVICE_PROVIDER, "")).lower() == wanted]
+        switches = self._switches()
+        return [render(collection, d, switches) for d in documents]
+
+    def get(self, workspace_id: str, collection: str, object_id: str) -> dict[str, Any]:
+        kind = kind_of(collection)
+        check_path_id(object_id)
+        return render(collection, self._require(workspace_id, kind, object_id), self._switches())
+
+    def find(self, workspace_id: str, collection: str, object_id: str) -> dict[str, Any] | None:
+        """The rendered object, or ``None``; no id check (control API)."""
+        kind_of(collection)
+        document = self._store.get(workspace_id, collection, object_id)
+        return None if document is None else render(collection, document, self._switches())
+
+    # --- writes -------------------------------------------------------------------------
+    def create(
+        self, workspace_id: str, collection: str, body: object, *, actor: str | None = None
+    ) -> dict[str, Any]:
+        kind = kind_of(collection)
+        with self._store.transaction():
+            document = kind.normalise(body, WriteContext(workspace_id))
+            object_id = str(document[wire.ID])
+            if self._store.get(workspace_id, collection, object_id) is not None:
+                raise self._duplicate(kind, object_id, workspace_id)
+            if collection == wire.PIPELINES:
+                self._check_references(workspace_id, document)
+                if document.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE:
+                    self._check_active_limit(workspace_id, object_id)
+            document.update(
+                {
+                    wire.STATUS_FIELD: HEALTHY,
+                    wire.ERRORS: [],
+                    wire.CREATED_ON: self._clock.timestamp(),
+                    wire.CREATED_BY: actor or self._user_email,
+                    wire.LAST_MODIFIED_ON: None,
+                    wire.LAST_MODIFIED_BY: None,
+                }
+            )
+            if not self._store.insert(workspace_id, collection, object_id, document):
+                raise self._duplicate(kind, object_id, workspace_id)
+        return render(collection, document, self._switches())
+
+    def replace(self, workspace_id: str, collection: str, object_id: str, body: object) -> dict[str, Any]:
+        kind = kind_of(collection)
+        check_path_id(object_id)
+        with self._store.transaction():
+            previous = self._require(workspace_id, kind, object_id)
+            document = kind.normalise(body, WriteContext(workspace_id, previous))
+            if document[wire.ID] != object_id:
+                raise bad_request(
+                    f"id: the body id {shown(document[wire.ID])} must equal the id in the path "
+                    f"{shown(object_id)}; ids cannot be changed"
+                )
+            self._check_immutable(kind, previous, document)
+            if collection == wire.PIPELINES:
+                self._check_references(workspace_id, document)
+                resumed = previous.get(wire.STATE) != wire.PIPELINE_STATE_ACTIVE
+                if resumed and document.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE:
+                    self._check_active_limit(workspace_id, object_id)
+            for key in (wire.STATUS_FIELD, wire.ERRORS, wire.CREATED_ON, wire.CREATED_BY):
+                document[key] = previous.get(key)
+            document[wire.LAST_MODIFIED_ON] = self._clock.timestamp()
+            document[wire.LAST_MODIFIED_BY] = self._user_email
+            self._store.update(workspace_id, collection, object_id, document)
+        return render(collection, document, self._switches())
+
+    def delete(self, workspace_id: str, collection: str, object_id: str) -> None:
+        kind = kind_of(collection)
+        check_path_id(object_id)
+        with self._store.transaction():
+            self._require(workspace_id, kind, object_id)
+            if collection != wire.PIPELINES:
+                self._check_not_referenced(workspace_id, kind, object_id)
+            self._remove(workspace_id, collection, object_id)
+
+    # --- out of band (control API: "someone in the mParticle UI") ----------------------
+    def edit(
+        self, workspace_id: str, collection: str, object_id: str, changes: object, actor: str
+    ) -> dict[str, Any]:
+        """Deep-merge ``changes`` into the stored object without validation; bumps last_modified_*."""
+        kind = kind_of(collection)
+        if not isinstance(changes, dict):
+            raise bad_request("changes: must be a JSON object to deep-merge into the stored object")
+        if wire.ID in changes and changes[wire.ID] != object_id:
+            raise bad_request("changes.id: ids cannot be changed; delete the object and seed a new one")
+        with self._store.transaction():
+            document = self._require(workspace_id, kind, object_id)
+            document[wire.LAST_MODIFIED_ON] = self._clock.timestamp()
+            document[wire.LAST_MODIFIED_BY] = actor
+            _deep_merge(document, changes)
+            self._store.update(workspace_id, collection, object_id, document)
+        return render(collection, document, self._switches())
+
+    def force_delete(self, workspace_id: str, collection: str, object_id: str) -> bool:
+        """Delete without the reference check (to simulate drift); ``False`` if it did not exist."""
+        kind_of(collection)
+        with self._store.transaction():
+            return self._remove(workspace_id, collection, object_id)
+
+    def set_run_outcome(self, workspace_id: str, pipeline_id: str, outcome: str) -> None:
+        if outcome not in runs.OUTCOMES:
+            raise bad_request(f"outcome: {shown(outcome)} is not one of {', '.join(runs.OUTCOMES)}")
+        with self._outcomes_lock:
+            self._run_outcomes[(workspace_id, pipeline_id)] = outcome
+
+    def forget_run_outcomes(self) -> None:
+        with self._outcomes_lock:
+            self._run_outcomes.clear()
+
+    # --- runs ---------------------------------------------------------------------------
+    def trigger(self, workspace_id: str, pipeline_id: str) -> dict[str, Any]:
+        kind = kind_of(wire.PIPELINES)
+        check_path_id(pipeline_id)
+        with self._store.transaction():
+            pipeline = self._require(workspace_id, kind, pipeline_id)
+            schedule = pipeline.get(wire.SCHEDULE)
+            schedule_type = schedule.get(wire.SCHEDULE_TYPE) if isinstance(schedule, dict) else None
+            if schedule_type != wire.SCHEDULE_ON_DEMAND:
+                raise bad_request(
+                    f"Pipeline {pipeline_id} has schedule.type {schedule_type}: only "
+                    f"{wire.SCHEDULE_ON_DEMAND} pipelines can be triggered"
+                )
+            now = self._clock.now()
+            previous = [run.record for run in self._store.runs(workspace_id, pipeline_id)]
+            if previous and runs.run_status(previous[-1], now) in runs.ACTIVE_STATUSES:
+                raise bad_request(f"Pipeline {pipeline_id} is already in progress.")
+            with self._outcomes_lock:
+                outcome = self._run_outcomes.get((workspace_id, pipeline_id), runs.OUTCOME_SUCCESS)
+            record = runs.new_run_record(pipeline, now, runs.interval_start(pipeline, previous, now), outcome)
+            run_id = self._store.insert_run(workspace_id, pipeline_id, record)
+        return {wire.PIPELINE_RUN_ID: run_id, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
+
+    def pipeline_status(self, workspace_id: str, pipeline_id: str) -> dict[str, Any]:
+        kind = kind_of(wire.PIPELINES)
+        check_path_id(pipeline_id)
+        with self._store.transaction():
+            pipeline = self._require(workspace_id, kind, pipeline_id)
+            stored = self._store.runs(workspace_id, pipeline_id)
+        now = self._clock.now()
+        latest = stored[-1] if stored else None
+        return {
+            wire.PIPELINE_ID: pipeline_id,
+            wire.STATUS_FIELD: pipeline.get(wire.STATUS_FIELD),
+            wire.STATE: pipeline.get(wire.STATE),
+            wire.LATEST_PIPELINE_RUN: (
+                None if latest is None else runs.render_run(latest.run_id, pipeline_id, latest.record, now)
+            ),
+        }
+
+    def list_runs(self, workspace_id: str, pipeline_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        kind = kind_of(wire.PIPELINES)
+        check_path_id(pipeline_id)
+        page = _page_param(query, wire.RUNS_PAGE_PARAM, 1, None)
+        size = _page_param(query, wire.RUNS_PAGE_SIZE_PARAM, DEFAULT_RUNS_PAGE_SIZE, MAX_RUNS_PAGE_SIZE)
+        start = _date_param(query, wire.RUNS_START_DATE_PARAM)
+        end = _date_param(query, wire.RUNS_END_DATE_PARAM)
+        with self._store.transaction():
+            self._require(workspace_id, kind, pipeline_id)
+            stored = self._store.runs(workspace_id, pipeline_id)
+        now = self._clock.now()
+        selected = [
+            run
+            for run in reversed(stored)
+            if (start is None or float(run.record["triggered_at"]) >= start)
+            and (end is None or float(run.record["triggered_at"]) <= end)
+        ]
+        window = selected[(page - 1) * size : page * size]
+        return {wire.RUNS_ITEMS: [runs.render_run(r.run_id, pipeline_id, r.record, now) for r in window]}
+
+    def get_run(self, workspace_id: str, pipeline_id: str, run_id: str) -> dict[str, Any]:
+        kind = kind_of(wire.PIPELINES)
+        check_path_id(pipeline_id)
+        if not run_id.isdigit() or len(run_id) > 18:
+            raise bad_request(f"runId in the path: {shown(run_id)} is not a run id (an integer)")
+        with self._store.transaction():
+            self._require(workspace_id, kind, pipeline_id)
+            stored = self._store.runs(workspace_id, pipeline_id)
+        for run in stored:
+            if run.run_id == int(run_id):
+                return runs.render_run(run.run_id, pipeline_id, run.record, self._clock.now())
+        raise not_found(f"Run {run_id} of pipeline {pipeline_id} was not found in workspace {workspace_id}")
+
+    # --- helpers ------------------------------------------------------------------------
+    def _require(self, workspace_id: str, kind: Kind, object_id: str) -> dict[str, Any]:
+        document = self._store.get(workspace_id, kind.collection, object_id)
+        if document is None:
+            raise not_found(f"{kind.label} {object_id!r} was not found in workspace {workspace_id}")
+        return document
+
+    def _remove(self, workspace_id: str, collection: str, object_id: str) -> bool:
+        removed = self._store.delete(workspace_id, collection, object_id)
+        if collection == wire.PIPELINES:
+            self._store.delete_runs(workspace_id, object_id)
+        return removed
+
+    def _duplicate(self, kind: Kind, object_id: str, workspace_id: str) -> EmulatorError:
+        status = self._switches().duplicate_id_status
+        return EmulatorError(
+            status,
+            f"{kind.label} with id {object_id!r} {wire.DUPLICATE_ID_MESSAGE_FRAGMENT} in workspace "
+            f"{workspace_id}: choose another id, or replace it with PUT",
+        )
+
+    def _check_immutable(self, kind: Kind, previous: Mapping[str, Any], document: Mapping[str, Any]) -> None:
+        field = IMMUTABLE_FIELDS.get(kind.collection)
+        if field is None:
+            return
+        before, after = previous.get(field), document.get(field)
+        if str(before).lower() != str(after).lower():
+            raise bad_request(
+                f"{field}: cannot change from {before} to {after}; create a new {kind.label.lower()} instead"
+            )
+
+    def _check_references(self, workspace_id: str, pipeline: Mapping[str, Any]) -> None:
+        problems = []
+        for field, collection in PIPELINE_REFERENCES:
+            target = pipeline.get(field)
+            if isinstance(target, str) and self._store.get(workspace_id, collection, target) is None:
+                label = KINDS[collection].label.lower()
+                problems.append(
+                    f"{field}: {label} {target!r} does not exist in workspace {workspace_id}: create it first"
+                )
+        if problems:
+            raise bad_request(*problems)
+
+    def _check_active_limit(self, workspace_id: str, pipeline_id: str) -> None:
+        active = [
+            str(p.get(wire.ID))
+            for p in self._store.list_documents(workspace_id, wire.PIPELINES)
+            if p.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE and p.get(wire.ID) != pipeline_id
+        ]
+        if len(active) >= wire.MAX_ACTIVE_PIPELINES:
+            raise bad_request(
+                f"state: workspace {workspace_id} already has {len(active)} active pipelines "
+                f"({', '.join(active)}), the most allowed is {wire.MAX_ACTIVE_PIPELINES}: pause one first, "
+                f"or use state {wire.PIPELINE_STATE_PAUSED}"
+            )
+
+    def _check_not_referenced(self, workspace_id: str, kind: Kind, object_id: str) -> None:
+        field = next(f for f, c in PIPELINE_REFERENCES if c == kind.collection)
+        users = [
+            str(p.get(wire.ID))
+            for p in self._store.list_documents(workspace_id, wire.PIPELINES)
+            if p.get(field) == object_id
+        ]
+        if users:
+            names = ", ".join(users)
+            raise bad_request(
+                f"{kind.label} {object_id!r} is used by pipeline {names}: delete that pipeline "
+                f"or point its {field} elsewhere first"
+            )
+
+
+def _deep_merge(target: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def _page_param(query: Mapping[str, str], name: str, default: int, maximum: int | None) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise bad_request(f"{name}: {shown(raw)} must be a positive integer")
+    value = int(raw)
+    if maximum is not None and value > maximum:
+        raise bad_request(f"{name}: at most {maximum}")
+    return value
+
+
+def _date_param(query: Mapping[str, str], name: str) -> float | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    parsed = rules.parse_timestamp(raw)
+    if parsed is None:
+        raise bad_request(f"{name}: {shown(raw)} is not an ISO 8601 timestamp with a time zone")
+    return parsed.timestamp()
+
+
+__all__ = ["WarehouseSyncService", "check_path_id", "format_timestamp", "kind_of"]
