@@ -267,18 +267,27 @@ class WarehouseSyncClient:
     # --- diagnostics ----------------------------------------------------------------------
 
     def get_json(
-        self, relative_path: str, *, workspace_id: str | None = None, params: Mapping[str, str] | None = None
+        self,
+        collection: str,
+        object_id: str | None = None,
+        suffix: str = "",
+        *,
+        workspace_id: str | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Any:
-        """GET a path under the workspace and return the decoded JSON without any shape check.
+        """GET a collection, an object, or a wire sub-path of one (``suffix``, e.g. ``wire.STATUS``)
+        and return the decoded JSON without any shape check.
 
-        For ``check-api``, which must see what the API really serves. ``relative_path`` is
-        given in wire form, e.g. ``"connections"`` or ``"pipelines/p1/status"``.
+        For ``check-api``, which must see exactly what the API serves.
         """
-        url = f"{self._workspace_url(workspace_id)}/{relative_path.lstrip('/')}"
+        if object_id is None:
+            url = self._collection_url(collection, workspace_id)
+        else:
+            url = self._object_url(collection, object_id, workspace_id, suffix)
         call = self._new_call()
 
         def attempt() -> Any:
-            response = self._attempt(call, "GET", url, params=dict(params or {}))
+            response = self._attempt(call, "GET", url, params=params)
             self._raise_for_error(response, call)
             return json_body(response, call.scrubber)
 

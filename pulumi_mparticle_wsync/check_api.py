@@ -1,0 +1,607 @@
+"""``mparticle-wsync check-api``: compare a live workspace with the shapes in ``wire.py``.
+
+Parts of the spec are reconstructions ([R]). A user with an mParticle account runs this
+command to see whether the live API agrees: it lists every collection of a workspace (and the
+status and runs of each pipeline) and reports every field that differs from what ``wire.py``
+expects: unknown or missing keys, enum values outside the spec, wrong types, timestamp
+formats, secrets served in clear text. It also summarises the [R] choices the API appears to
+make (secrets omitted or masked, ``service_provider`` casing, list answers as bare arrays).
+
+Exit status: 0 everything matches, 1 differences found, 2 the check could not run.
+It only reads: no object is created, changed or deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from . import _constants as c
+from . import rules, wire
+from .client import (
+    APIError,
+    ClientSettings,
+    ConfigurationError,
+    NotFoundError,
+    WarehouseSyncClient,
+    WarehouseSyncError,
+    load_settings,
+)
+
+EXIT_OK: Final = 0
+EXIT_DIFFERENCES: Final = 1
+EXIT_ERROR: Final = 2
+
+_SERVER_TIMESTAMP_RE: Final = re.compile(wire.SERVER_TIMESTAMP_PATTERN)
+
+# --- what we expect: a small schema built from wire names ----------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """Expected shape of one served field.
+
+    kind: ``string``, ``integer``, ``enum`` (``values``, compared exactly), ``server_timestamp``
+    (ISO 8601 UTC with milliseconds and ``Z``), ``timestamp`` (any ISO 8601 with a zone),
+    ``object`` (``fields``), ``list`` (``items``), ``secret`` (write-only: omitted or masked),
+    ``provider`` (a service provider, any case), ``connection_config`` (depends on the provider),
+    ``any``.
+    """
+
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    values: tuple[str, ...] = ()
+    fields: Mapping[str, Field] | None = None
+    items: Field | None = None
+
+
+def _optional(inner: Field) -> Field:
+    return Field(inner.kind, False, True, inner.values, inner.fields, inner.items)
+
+
+STRING: Final = Field("string")
+INTEGER: Final = Field("integer")
+SERVER_TIMESTAMP: Final = Field("server_timestamp")
+ERROR_LIST: Final = Field("list", items=Field("object", fields={wire.ERROR_MESSAGE: STRING}))
+
+AUDIT_FIELDS: Final[dict[str, Field]] = {
+    wire.STATUS_FIELD: STRING,
+    wire.ERRORS: ERROR_LIST,
+    wire.CREATED_ON: SERVER_TIMESTAMP,
+    wire.CREATED_BY: STRING,
+    wire.LAST_MODIFIED_ON: Field("server_timestamp", nullable=True),
+    wire.LAST_MODIFIED_BY: Field("string", nullable=True),
+}
+
+SCHEMAS: Final[dict[str, dict[str, Field]]] = {
+    wire.CONNECTIONS: {
+        wire.ID: STRING,
+        wire.NAME: STRING,
+        wire.STATE: Field("enum", values=wire.CONNECTION_SERVER_STATES),
+        **AUDIT_FIELDS,
+        wire.STATUS_FIELD: Field("enum", values=wire.CONNECTION_STATUSES),
+        wire.SERVICE_PROVIDER: Field("provider"),
+        wire.CONFIG: Field("connection_config"),
+    },
+    wire.DATA_MODELS: {
+        wire.ID: STRING,
+        wire.NAME: STRING,
+        wire.DATA_MODEL_TYPE: Field("enum", values=(wire.DATA_MODEL_TYPE_SQL,)),
+        wire.CONFIG: Field("object", fields={wire.SQL_QUERY: STRING}),
+        wire.STATE: Field("enum", values=wire.DATA_MODEL_STATES),
+        **AUDIT_FIELDS,
+    },
+    wire.FIELD_TRANSFORMATIONS: {
+        wire.ID: STRING,
+        wire.NAME: STRING,
+        wire.DESTINATION_TYPE: Field("enum", values=(wire.DESTINATION_TYPE_EVENT_BATCH,)),
+        wire.MAPPINGS: Field(
+            "list",
+            items=Field(
+                "object",
+                fields={
+                    wire.MAPPING_TYPE: Field("enum", values=wire.MAPPING_TYPES),
+                    wire.MAPPING_SOURCE: _optional(STRING),
+                    wire.MAPPING_DESTINATION: _optional(STRING),
+                    wire.MAPPING_VALUE: Field("any", required=False, nullable=True),
+                },
+            ),
+        ),
+        **AUDIT_FIELDS,
+    },
+    wire.PIPELINES: {
+        wire.ID: STRING,
+        wire.NAME: STRING,
+        wire.PIPELINE_TYPE: Field("enum", values=wire.PIPELINE_TYPES),
+        wire.CONNECTION_ID: STRING,
+        wire.DATA_MODEL_ID: STRING,
+        wire.FIELD_TRANSFORMATION_ID: _optional(STRING),
+        wire.PARTNER_FEED_ID: Field("integer", nullable=True),
+        wire.PARTNER_FEED_KEY: Field("secret", required=False),
+        wire.STATE: Field("enum", values=wire.PIPELINE_STATES),
+        **AUDIT_FIELDS,
+        wire.SYNC_MODE: Field(
+            "object",
+            fields={
+                wire.SYNC_MODE_TYPE: Field("enum", values=wire.SYNC_MODE_TYPES),
+                wire.SYNC_ITERATOR_FIELD: _optional(STRING),
+                wire.SYNC_ITERATOR_DATA_TYPE: Field(
+                    "enum", required=False, nullable=True, values=wire.ITERATOR_DATA_TYPES
+                ),
+                wire.SYNC_FROM: Field("timestamp", required=False, nullable=True),
+                wire.SYNC_UNTIL: Field("timestamp", required=False, nullable=True),
+            },
+        ),
+        wire.SCHEDULE: Field(
+            "object",
+            fields={
+                wire.SCHEDULE_TYPE: Field("enum", values=wire.SCHEDULE_TYPES),
+                wire.SCHEDULE_FREQUENCY: Field(
+                    "enum", required=False, nullable=True, values=wire.FREQUENCIES
+                ),
+                wire.SCHEDULE_START: Field("timestamp"),
+                wire.SCHEDULE_END: Field("timestamp", required=False, nullable=True),
+            },
+        ),
+        wire.ENVIRONMENT: Field("enum", values=wire.ENVIRONMENTS),
+        wire.DATA_PLAN_ID: _optional(STRING),
+        wire.DATA_PLAN_VERSION: _optional(INTEGER),
+    },
+}
+
+_OPTIONAL_TIMESTAMP: Final = Field("timestamp", required=False, nullable=True)
+_OPTIONAL_COUNT: Final = Field("integer", required=False, nullable=True)
+RUN_FIELDS: Final[dict[str, Field]] = {
+    wire.PIPELINE_RUN_ID: INTEGER,
+    wire.PIPELINE_ID: STRING,
+    wire.RUN_LOGICAL_DATE: _OPTIONAL_TIMESTAMP,
+    wire.RUN_START_DATE: _OPTIONAL_TIMESTAMP,
+    wire.RUN_END_DATE: _OPTIONAL_TIMESTAMP,
+    wire.RUN_DATA_INTERVAL_START: _OPTIONAL_TIMESTAMP,
+    wire.RUN_DATA_INTERVAL_END: _OPTIONAL_TIMESTAMP,
+    wire.PIPELINE_RUN_TYPE: Field("enum", values=wire.RUN_TYPES),
+    wire.STATUS_FIELD: Field("enum", values=wire.RUN_STATUSES),
+    wire.ERRORS: Field("list", required=False, nullable=True, items=ERROR_LIST.items),
+    wire.RUN_RECORDS_EXTRACTED: _OPTIONAL_COUNT,
+    wire.RUN_RECORDS_MAPPED: _OPTIONAL_COUNT,
+    wire.RUN_EVENT_BATCHES_GENERATED: _OPTIONAL_COUNT,
+}
+PIPELINE_STATUS_FIELDS: Final[dict[str, Field]] = {
+    wire.PIPELINE_ID: STRING,
+    wire.STATUS_FIELD: STRING,
+    wire.STATE: Field("enum", values=wire.PIPELINE_STATES),
+    wire.LATEST_PIPELINE_RUN: Field("object", nullable=True, fields=RUN_FIELDS),
+}
+RUNS_PAGE_FIELDS: Final[dict[str, Field]] = {
+    wire.RUNS_ITEMS: Field("list", items=Field("object", fields=RUN_FIELDS)),
+}
+
+
+# --- what we found ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    where: str
+    """The collection (or ``pipelines/<id>/status`` and the like) the object was read from."""
+    object_id: str | None
+    field: str
+    problem: str
+
+    def line(self) -> str:
+        subject = f"{self.where} {self.object_id}" if self.object_id else self.where
+        return f"{subject}: {self.field}: {self.problem}" if self.field else f"{subject}: {self.problem}"
+
+
+@dataclass
+class Report:
+    workspace_id: str
+    api_url: str
+    differences: list[Difference] = field(default_factory=list)
+    object_counts: dict[str, int] = field(default_factory=dict)
+    secret_forms: Counter[str] = field(default_factory=Counter)
+    """``omitted`` / ``masked`` / ``clear text``, per secret field seen."""
+    provider_cases: Counter[str] = field(default_factory=Counter)
+    list_shapes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def secret_mode(self) -> str | None:
+        """The [R] choice for secrets: ``omit``, ``mask``, ``mixed``, or ``None`` if none was seen."""
+        seen = {form for form in self.secret_forms if form in ("omitted", "masked")}
+        if not seen:
+            return None
+        if len(seen) > 1:
+            return "mixed"
+        return wire.SECRET_MODE_OMIT if seen == {"omitted"} else wire.SECRET_MODE_MASK
+
+    def provider_case(self) -> str | None:
+        seen = set(self.provider_cases)
+        if not seen:
+            return None
+        if len(seen) > 1:
+            return "mixed"
+        return next(iter(seen))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workspace_id": self.workspace_id,
+            "api_url": self.api_url,
+            "ok": self.ok,
+            "differences": [
+                {"where": d.where, "id": d.object_id, "field": d.field, "problem": d.problem}
+                for d in self.differences
+            ],
+            "object_counts": self.object_counts,
+            "observed": {
+                "secret_mode": self.secret_mode(),
+                "secret_fields": dict(self.secret_forms),
+                "provider_case": self.provider_case(),
+                "provider_cases": dict(self.provider_cases),
+                "list_shapes": self.list_shapes,
+            },
+        }
+
+
+# --- checking one value against its Field ---------------------------------------------------
+
+
+class _Checker:
+    """Walks served JSON against a schema, recording differences and observations in a Report."""
+
+    def __init__(self, report: Report, where: str, object_id: str | None) -> None:
+        self.report = report
+        self.where = where
+        self.object_id = object_id
+
+    def differ(self, path: str, problem: str) -> None:
+        self.report.differences.append(Difference(self.where, self.object_id, path, problem))
+
+    def check_object(self, value: Any, fields: Mapping[str, Field], path: str = "") -> None:
+        if not isinstance(value, dict):
+            self.differ(path, f"expected an object, got {_json_type(value)}")
+            return
+        for key, expected in fields.items():
+            here = _join(path, key)
+            if key not in value:
+                if expected.kind == "secret":
+                    # Only a secret that is always sent shows the API's choice by being absent.
+                    if expected.required:
+                        self.report.secret_forms["omitted"] += 1
+                elif expected.required:
+                    self.differ(here, "missing")
+                continue
+            self.check_value(value[key], expected, here, value)
+        for key in value:
+            if key not in fields:
+                self.differ(_join(path, key), "unknown key (wire.py does not know it)")
+
+    def check_value(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if value is None:
+            if expected.kind == "secret":
+                self.report.secret_forms["omitted"] += 1
+            elif not expected.nullable:
+                self.differ(path, "is null, expected a value")
+            return
+        check: Callable[[Any, Field, str, Mapping[str, Any]], None] = getattr(self, f"_check_{expected.kind}")
+        check(value, expected, path, parent)
+
+    def _check_any(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        return None
+
+    def _check_string(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if not isinstance(value, str):
+            self.differ(path, f"expected a string, got {_json_type(value)}")
+
+    def _check_integer(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.differ(path, f"expected an integer, got {_json_type(value)}")
+
+    def _check_enum(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if value not in expected.values:
+            self.differ(path, f"{_shown(value)} is not one of {', '.join(expected.values)}")
+
+    def _check_provider(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if not isinstance(value, str) or value.lower() not in wire.SERVICE_PROVIDERS:
+            self.differ(
+                path, f"{_shown(value)} is not one of {', '.join(wire.SERVICE_PROVIDERS)} (in any case)"
+            )
+            return
+        if value == value.lower():
+            self.report.provider_cases[wire.PROVIDER_CASE_LOWER] += 1
+        elif value == value.capitalize():
+            self.report.provider_cases[wire.PROVIDER_CASE_CAPITALISED] += 1
+        else:
+            self.report.provider_cases["other"] += 1
+
+    def _check_server_timestamp(
+        self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]
+    ) -> None:
+        if not isinstance(value, str) or rules.parse_timestamp(value) is None:
+            self.differ(path, f"{_shown(value)} is not an ISO 8601 timestamp with a time zone")
+        elif not _SERVER_TIMESTAMP_RE.match(value):
+            self.differ(
+                path,
+                f"{_shown(value)} is not in the expected format YYYY-MM-DDThh:mm:ss.sssZ "
+                "(UTC with milliseconds)",
+            )
+
+    def _check_timestamp(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if not isinstance(value, str) or rules.parse_timestamp(value) is None:
+            self.differ(path, f"{_shown(value)} is not an ISO 8601 timestamp with a time zone")
+
+    def _check_secret(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if value == wire.MASKED_SECRET:
+            self.report.secret_forms["masked"] += 1
+        else:
+            self.report.secret_forms["clear text"] += 1
+            self.differ(path, "a secret is served in clear text (expected it omitted or masked)")
+
+    def _check_object(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        self.check_object(value, expected.fields or {}, path)
+
+    def _check_list(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if not isinstance(value, list):
+            self.differ(path, f"expected an array, got {_json_type(value)}")
+            return
+        if expected.items is not None:
+            for index, item in enumerate(value):
+                self.check_value(item, expected.items, f"{path}[{index}]", parent)
+
+    def _check_connection_config(
+        self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]
+    ) -> None:
+        provider = parent.get(wire.SERVICE_PROVIDER)
+        provider = provider.lower() if isinstance(provider, str) else None
+        if provider not in wire.SERVICE_PROVIDERS:
+            if not isinstance(value, dict):
+                self.differ(path, f"expected an object, got {_json_type(value)}")
+            return  # the provider is already reported; its config keys cannot be known
+        secrets = wire.CONFIG_SECRETS[provider]
+        fields: dict[str, Field] = {}
+        for key in wire.CONFIG_REQUIRED[provider] + wire.CONFIG_OPTIONAL[provider]:
+            if key in secrets:
+                fields[key] = Field("secret", required=key in wire.CONFIG_REQUIRED[provider])
+                continue
+            kind = "integer" if key in wire.CONFIG_INTEGER_KEYS else "string"
+            required = key in wire.CONFIG_REQUIRED[provider] or key in wire.CONFIG_SERVER_FILLED[provider]
+            fields[key] = Field(kind, required=required, nullable=not required)
+        self.check_object(value, fields, path)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- reading the workspace -------------------------------------------------------------------
+
+
+def audit_workspace(client: WarehouseSyncClient, workspace_id: str) -> Report:
+    """Read every collection (and pipeline status and runs) and compare them with ``wire.py``.
+
+    Raises ``WarehouseSyncError`` for failures that stop the check (credential, network);
+    a 404 on a collection path is a difference (the [R] path may be wrong), not a failure.
+    """
+    report = Report(workspace_id=workspace_id, api_url=client.settings.api_url)
+    for collection in wire.COLLECTIONS:
+        objects = _read_collection(client, workspace_id, collection, report)
+        report.object_counts[collection] = len(objects)
+        for served in objects:
+            object_id = served.get(wire.ID) if isinstance(served, dict) else None
+            checker = _Checker(report, collection, object_id if isinstance(object_id, str) else None)
+            checker.check_object(served, SCHEMAS[collection])
+            if collection == wire.PIPELINES and isinstance(object_id, str):
+                _audit_pipeline_runs(client, workspace_id, object_id, report)
+    return report
+
+
+def _read_collection(
+    client: WarehouseSyncClient, workspace_id: str, collection: str, report: Report
+) -> list[Any]:
+    try:
+        answer = client.get_json(collection, workspace_id=workspace_id)
+    except NotFoundError as error:
+        report.list_shapes[collection] = "not found"
+        report.differences.append(
+            Difference(
+                collection, None, "", f"listing answered 404 ({error}): the collection path may be wrong"
+            )
+        )
+        return []
+    if isinstance(answer, list):
+        report.list_shapes[collection] = "bare array"
+        return answer
+    if isinstance(answer, dict) and isinstance(answer.get(wire.RUNS_ITEMS), list):
+        report.list_shapes[collection] = f'"{wire.RUNS_ITEMS}" envelope'
+        report.differences.append(
+            Difference(
+                collection,
+                None,
+                "",
+                f'the list is wrapped in {{"{wire.RUNS_ITEMS}": [...]}}, expected a bare array',
+            )
+        )
+        return list(answer[wire.RUNS_ITEMS])
+    report.list_shapes[collection] = _json_type(answer)
+    report.differences.append(Difference(collection, None, "", f"the list answer is {_json_type(answer)}"))
+    return []
+
+
+def _audit_pipeline_runs(
+    client: WarehouseSyncClient, workspace_id: str, pipeline_id: str, report: Report
+) -> None:
+    for suffix, fields in ((wire.STATUS, PIPELINE_STATUS_FIELDS), (wire.RUNS, RUNS_PAGE_FIELDS)):
+        where = f"{wire.PIPELINES}/{pipeline_id}/{suffix}"
+        try:
+            answer = client.get_json(wire.PIPELINES, pipeline_id, suffix, workspace_id=workspace_id)
+        except NotFoundError as error:
+            report.differences.append(
+                Difference(where, None, "", f"answered 404 ({error}): the path may be wrong")
+            )
+            continue
+        _Checker(report, where, None).check_object(answer, fields)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace-id",
+        help=f"workspace to check (default: ${c.ENV_VARS[c.CONFIG_WORKSPACE_ID]})",
+    )
+    parser.add_argument(
+        "--api-url", help=f"API base URL (default: ${c.ENV_VARS[c.CONFIG_API_URL]} or {c.DEFAULT_API_URL})"
+    )
+    parser.add_argument(
+        "--auth-url",
+        help=f"token endpoint base URL (default: ${c.ENV_VARS[c.CONFIG_AUTH_URL]} or {c.DEFAULT_AUTH_URL})",
+    )
+    parser.add_argument(
+        "--client-id", help=f"API credential client id (default: ${c.ENV_VARS[c.CONFIG_CLIENT_ID]})"
+    )
+    parser.add_argument(
+        "--client-secret-file",
+        type=Path,
+        help=(
+            "file holding the client secret (default: the secret is read from "
+            f"${c.ENV_VARS[c.CONFIG_CLIENT_SECRET]}; it is never taken from the command line)"
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        settings = _settings_from(args)
+        if settings.workspace_id is None:
+            raise ConfigurationError(
+                f"no workspace to check: pass --workspace-id or set {c.ENV_VARS[c.CONFIG_WORKSPACE_ID]}"
+            )
+        with WarehouseSyncClient(settings) as client:
+            report = audit_workspace(client, settings.workspace_id)
+    except WarehouseSyncError as error:
+        print(f"check-api: {_explain(error)}", file=err)
+        return EXIT_ERROR
+    if args.json:
+        json.dump(report.as_json(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_report(report))
+    return EXIT_OK if report.ok else EXIT_DIFFERENCES
+
+
+def _settings_from(args: argparse.Namespace) -> ClientSettings:
+    secret: str | None = None
+    if args.client_secret_file is not None:
+        try:
+            secret = args.client_secret_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot read --client-secret-file {str(args.client_secret_file)!r}: {error.strerror}"
+            ) from None
+        if not secret:
+            raise ConfigurationError(f"--client-secret-file {str(args.client_secret_file)!r} is empty")
+    from_args: dict[str, str | None] = {
+        c.CONFIG_CLIENT_ID: args.client_id,
+        c.CONFIG_CLIENT_SECRET: secret,
+        c.CONFIG_WORKSPACE_ID: args.workspace_id,
+        c.CONFIG_API_URL: args.api_url,
+        c.CONFIG_AUTH_URL: args.auth_url,
+    }
+    return load_settings(from_args.get, environ=os.environ)
+
+
+def _explain(error: WarehouseSyncError) -> str:
+    if isinstance(error, APIError) and error.status_code in (401, 403):
+        return f"{error} (the credential needs Platform API access with the Admin permission)"
+    return str(error)
+
+
+def format_report(report: Report) -> str:
+    lines = [f"Workspace {report.workspace_id} at {report.api_url}"]
+    by_where: dict[str, list[Difference]] = {}
+    for difference in report.differences:
+        by_where.setdefault(difference.where.split("/", 1)[0], []).append(difference)
+    for collection in wire.COLLECTIONS:
+        count = report.object_counts.get(collection, 0)
+        found = by_where.get(collection, [])
+        verdict = "as expected" if not found else f"{len(found)} difference{'s' if len(found) != 1 else ''}"
+        lines.append(f"{collection}: {count} object{'s' if count != 1 else ''} read, {verdict}")
+        lines.extend(f"  - {difference.line()}" for difference in found)
+    lines.append("")
+    lines.append("[R] choices this workspace shows:")
+    lines.append(f"  secrets: {_describe_secrets(report)}")
+    lines.append(f"  service_provider case: {_describe_case(report)}")
+    shapes = sorted(set(report.list_shapes.values()))
+    lines.append(f"  list answers: {', '.join(shapes) if shapes else 'none read'}")
+    lines.append("")
+    if report.ok:
+        lines.append("Result: everything matches wire.py.")
+    else:
+        total = len(report.differences)
+        lines.append(
+            f"Result: {total} difference{'s' if total != 1 else ''} from wire.py. If the live API is right, "
+            "correct the names in pulumi_mparticle_wsync/wire.py (and the spec's [R] rows)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _describe_secrets(report: Report) -> str:
+    mode = report.secret_mode()
+    counts = ", ".join(f"{n} {form}" for form, n in sorted(report.secret_forms.items()))
+    if mode is None:
+        return "not observed (no secret field in this workspace)" + (f"; {counts}" if counts else "")
+    meaning = {
+        wire.SECRET_MODE_OMIT: "omitted from answers (v2 behaviour)",
+        wire.SECRET_MODE_MASK: f'masked as "{wire.MASKED_SECRET}" (v1 behaviour)',
+        "mixed": "sometimes omitted, sometimes masked",
+    }[mode]
+    return f"{meaning} [{counts}]"
+
+
+def _describe_case(report: Report) -> str:
+    case = report.provider_case()
+    if case is None:
+        return "not observed (no connection in this workspace)"
+    counts = ", ".join(f"{n} {form}" for form, n in sorted(report.provider_cases.items()))
+    meaning = {
+        wire.PROVIDER_CASE_LOWER: "lower-case, as sent",
+        wire.PROVIDER_CASE_CAPITALISED: "capitalised (e.g. Snowflake)",
+        "other": "neither lower-case nor capitalised",
+        "mixed": "mixed",
+    }[case]
+    return f"{meaning} [{counts}]"
