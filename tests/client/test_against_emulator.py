@@ -1,0 +1,362 @@
+"""The client against the real emulator over loopback HTTP: round trips, and retries under faults
+with the emulator's request log proving the exact calls made and that no object was duplicated."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.client import (
+    ClientSettings,
+    ConflictError,
+    NotFoundError,
+    RateLimitError,
+    Timing,
+    WarehouseSyncClient,
+)
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+TOKEN = "token"  # the collection under which the emulator logs token calls
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def client(emulator: EmulatorHandle, sleeps: Recorder) -> Any:
+    settings = ClientSettings(
+        client_id=emulator.client_id,
+        client_secret=emulator.client_secret,
+        workspace_id=emulator.workspace_id,
+        api_url=emulator.url,
+        auth_url=emulator.url,
+        max_attempts=4,
+        max_retry_wait=5.0,
+        timeout=10.0,
+    )
+    # Sleeps are recorded, not slept: the emulator's faults count requests, not time.
+    with WarehouseSyncClient(settings, timing=Timing(sleep=sleeps, rng=random.Random(1))) as c:
+        yield c
+
+
+def connection(object_id: str = "warehouse", **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        wire.ID: object_id,
+        wire.NAME: "Warehouse",
+        wire.STATE: "active",
+        wire.SERVICE_PROVIDER: wire.SNOWFLAKE,
+        wire.CONFIG: {
+            "account_identifier": "xy12345",
+            "region": "us-central1.gcp",
+            "warehouse": "COMPUTE_WH",
+            "database": "ANALYTICS",
+            "role": "MPARTICLE",
+            "user": "mp_user",
+            "password": "pw-emulator-secret",
+            "storage_integration": "mp_us1_1_2_s3",
+        },
+    }
+    body.update(changes)
+    return body
+
+
+def data_model(object_id: str = "users", **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        wire.ID: object_id,
+        wire.NAME: "Users",
+        wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
+        wire.STATE: "active",
+        wire.CONFIG: {wire.SQL_QUERY: "SELECT email, plan FROM users"},
+    }
+    body.update(changes)
+    return body
+
+
+def transformation(object_id: str = "events-map", **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        wire.ID: object_id,
+        wire.NAME: "Event mapping",
+        wire.DESTINATION_TYPE: wire.DESTINATION_TYPE_EVENT_BATCH,
+        wire.MAPPINGS: [
+            {
+                wire.MAPPING_TYPE: "column",
+                wire.MAPPING_SOURCE: "id",
+                wire.MAPPING_DESTINATION: "events[].data.id",
+            },
+            {
+                wire.MAPPING_TYPE: "static",
+                wire.MAPPING_DESTINATION: "events[].event_type",
+                wire.MAPPING_VALUE: "x",
+            },
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+def pipeline(object_id: str = "nightly", **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        wire.ID: object_id,
+        wire.NAME: "Nightly",
+        wire.PIPELINE_TYPE: "user_attributes",
+        wire.CONNECTION_ID: "warehouse",
+        wire.DATA_MODEL_ID: "users",
+        wire.PARTNER_FEED_KEY: "feed-key-emulator-secret",
+        wire.STATE: "active",
+        wire.SYNC_MODE: {wire.SYNC_MODE_TYPE: "full"},
+        wire.SCHEDULE: {
+            wire.SCHEDULE_TYPE: wire.SCHEDULE_ON_DEMAND,
+            wire.SCHEDULE_START: "2024-01-01T00:00:00Z",
+        },
+        wire.ENVIRONMENT: "development",
+    }
+    body.update(changes)
+    return body
+
+
+def seed_dependencies(client: WarehouseSyncClient) -> None:
+    client.create(wire.CONNECTIONS, connection())
+    client.create(wire.DATA_MODELS, data_model())
+
+
+# --- round trips -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("collection", "make", "rename"),
+    [
+        (wire.CONNECTIONS, connection, "Renamed warehouse"),
+        (wire.DATA_MODELS, data_model, "Renamed model"),
+        (wire.FIELD_TRANSFORMATIONS, transformation, "Renamed mapping"),
+        (wire.PIPELINES, pipeline, "Renamed pipeline"),
+    ],
+)
+def test_crud_round_trip(
+    client: WarehouseSyncClient, emulator: EmulatorHandle, collection: str, make: Any, rename: str
+) -> None:
+    if collection == wire.PIPELINES:
+        seed_dependencies(client)
+    body = make()
+    created = client.create(collection, body)
+    assert created[wire.ID] == body[wire.ID]
+    assert created[wire.CREATED_ON]
+    fetched = client.get(collection, body[wire.ID])
+    assert fetched == created
+    assert [obj[wire.ID] for obj in client.list(collection)] == [body[wire.ID]]
+
+    replaced = client.replace(collection, body[wire.ID], {**body, wire.NAME: rename})
+    assert replaced[wire.NAME] == rename
+    assert replaced[wire.LAST_MODIFIED_ON] is not None
+    assert emulator.control.get_object(emulator.workspace_id, collection, body[wire.ID])[wire.NAME] == rename
+
+    assert client.delete(collection, body[wire.ID]) is True
+    assert client.get(collection, body[wire.ID]) is None
+    assert client.delete(collection, body[wire.ID]) is False
+    assert emulator.control.count("POST", collection) == 1
+    assert emulator.control.count("PUT", collection) == 1
+    assert emulator.control.count("DELETE", collection) == 2
+    assert emulator.control.count("POST", TOKEN) == 1
+
+
+@pytest.mark.parametrize("secret_mode", [wire.SECRET_MODE_OMIT, wire.SECRET_MODE_MASK])
+def test_served_secrets_follow_the_switch(
+    client: WarehouseSyncClient, emulator: EmulatorHandle, secret_mode: str
+) -> None:
+    emulator.control.set_switches(secret_mode=secret_mode)
+    created = client.create(wire.CONNECTIONS, connection())
+    if secret_mode == wire.SECRET_MODE_OMIT:
+        assert "password" not in created[wire.CONFIG]
+    else:
+        assert created[wire.CONFIG]["password"] == wire.MASKED_SECRET
+
+
+def test_replace_of_a_missing_object_is_not_found(client: WarehouseSyncClient) -> None:
+    with pytest.raises(NotFoundError):
+        client.replace(wire.CONNECTIONS, "warehouse", connection())
+
+
+@pytest.mark.parametrize("status", [409, 400])
+def test_duplicate_ids_are_conflicts_in_either_form(
+    client: WarehouseSyncClient, emulator: EmulatorHandle, status: int
+) -> None:
+    emulator.control.set_switches(duplicate_id_status=status)
+    client.create(wire.CONNECTIONS, connection())
+    with pytest.raises(ConflictError) as caught:
+        client.create(wire.CONNECTIONS, connection(name="Another"))
+    assert caught.value.status_code == status
+    assert len(emulator.control.list_objects(emulator.workspace_id, wire.CONNECTIONS)) == 1
+
+
+def test_runs_round_trip(client: WarehouseSyncClient) -> None:
+    seed_dependencies(client)
+    client.create(wire.PIPELINES, pipeline())
+    answer = client.trigger("nightly")
+    assert answer[wire.STATUS_FIELD] == wire.TRIGGER_REQUESTED
+    run_id = answer[wire.PIPELINE_RUN_ID]
+    status = client.pipeline_status("nightly")
+    assert status[wire.LATEST_PIPELINE_RUN][wire.PIPELINE_RUN_ID] == run_id
+    assert [run[wire.PIPELINE_RUN_ID] for run in client.list_runs("nightly", page=1, page_size=10)] == [
+        run_id
+    ]
+    assert client.get_run("nightly", run_id)[wire.PIPELINE_RUN_ID] == run_id
+
+
+# --- retries under injected faults -------------------------------------------------------------
+
+
+def test_create_under_apply_then_error_is_one_post_and_one_get(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex=f"/{wire.CONNECTIONS}$", count=1)
+    created = client.create(wire.CONNECTIONS, connection())
+    assert created[wire.ID] == "warehouse"
+    counts = emulator.control.request_counts()
+    base = f"/platform/v2/workspaces/{emulator.workspace_id}/{wire.CONNECTIONS}"
+    assert counts == {"POST /oauth/token": 1, f"POST {base}": 1, f"GET {base}/warehouse": 1}
+    assert len(emulator.control.list_objects(emulator.workspace_id, wire.CONNECTIONS)) == 1
+
+
+@pytest.mark.parametrize("secret_mode", [wire.SECRET_MODE_OMIT, wire.SECRET_MODE_MASK])
+def test_lost_pipeline_create_is_recognised_in_both_secret_modes(
+    client: WarehouseSyncClient, emulator: EmulatorHandle, secret_mode: str
+) -> None:
+    emulator.control.set_switches(secret_mode=secret_mode, provider_case="capitalised")
+    seed_dependencies(client)
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex=f"/{wire.PIPELINES}$", count=1)
+    client.create(wire.PIPELINES, pipeline())
+    assert emulator.control.count("POST", wire.PIPELINES) == 1
+    assert emulator.control.count("GET", wire.PIPELINES) == 1
+    assert len(emulator.control.list_objects(emulator.workspace_id, wire.PIPELINES)) == 1
+
+
+def test_create_under_drop_after_apply_is_not_duplicated(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault(
+        "drop", method="POST", path_regex=f"/{wire.DATA_MODELS}$", count=1, after_apply=True
+    )
+    client.create(wire.DATA_MODELS, data_model())
+    assert emulator.control.count("POST", wire.DATA_MODELS) == 1
+    assert emulator.control.count("GET", wire.DATA_MODELS) == 1
+    assert len(emulator.control.list_objects(emulator.workspace_id, wire.DATA_MODELS)) == 1
+
+
+def test_create_under_drop_before_apply_looks_then_posts_again(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("drop", method="POST", path_regex=f"/{wire.DATA_MODELS}$", count=1)
+    client.create(wire.DATA_MODELS, data_model())
+    assert emulator.control.count("POST", wire.DATA_MODELS) == 2
+    assert emulator.control.count("GET", wire.DATA_MODELS) == 1  # the 404 that allowed the second POST
+    assert len(emulator.control.list_objects(emulator.workspace_id, wire.DATA_MODELS)) == 1
+
+
+def test_create_under_503_before_apply_looks_then_posts_again(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("error", method="POST", path_regex=f"/{wire.FIELD_TRANSFORMATIONS}$", count=1)
+    client.create(wire.FIELD_TRANSFORMATIONS, transformation())
+    statuses = [
+        (r.method, r.status)
+        for r in emulator.control.requests()
+        if r.collection == wire.FIELD_TRANSFORMATIONS
+    ]
+    assert statuses == [("POST", 503), ("GET", 404), ("POST", 200)]
+
+
+def test_rate_limit_honours_retry_after_and_reposts_without_looking(
+    client: WarehouseSyncClient, sleeps: Recorder, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault(
+        "rate_limit", method="POST", path_regex=f"/{wire.CONNECTIONS}$", count=2, retry_after=1
+    )
+    client.create(wire.CONNECTIONS, connection())
+    assert sleeps.sleeps == [1.0, 1.0]
+    assert emulator.control.count("POST", wire.CONNECTIONS) == 3
+    assert emulator.control.count("GET", wire.CONNECTIONS) == 0
+
+
+def test_rate_limit_beyond_the_budget_gives_up(
+    client: WarehouseSyncClient, sleeps: Recorder, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("rate_limit", path_regex=f"/{wire.CONNECTIONS}$", retry_after=30)
+    with pytest.raises(RateLimitError):
+        client.list(wire.CONNECTIONS)
+    assert sleeps.sleeps == []
+    assert emulator.control.count("GET", wire.CONNECTIONS) == 1
+
+
+def test_reads_retry_through_503s(
+    client: WarehouseSyncClient, sleeps: Recorder, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.PIPELINES}$", count=2, status=503)
+    assert client.list(wire.PIPELINES) == []
+    assert emulator.control.count("GET", wire.PIPELINES) == 3
+    assert len(sleeps.sleeps) == 2
+
+
+def test_delete_under_apply_then_error_counts_as_deleted(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    client.create(wire.CONNECTIONS, connection())
+    emulator.control.add_fault("apply_then_error", method="DELETE", count=1)
+    assert client.delete(wire.CONNECTIONS, "warehouse") is True
+    assert emulator.control.count("DELETE", wire.CONNECTIONS) == 2
+    assert emulator.control.get_object(emulator.workspace_id, wire.CONNECTIONS, "warehouse") is None
+
+
+def test_trigger_under_apply_then_error_starts_one_run(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    seed_dependencies(client)
+    client.create(wire.PIPELINES, pipeline())
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex="/trigger$", count=1)
+    answer = client.trigger("nightly")
+    assert answer[wire.STATUS_FIELD] == wire.TRIGGER_REQUESTED
+    assert emulator.control.count("POST", wire.PIPELINES) == 2  # the create and one trigger
+    assert len(client.list_runs("nightly")) == 1
+
+
+def test_expired_token_is_renewed_once(client: WarehouseSyncClient, emulator: EmulatorHandle) -> None:
+    client.list(wire.CONNECTIONS)
+    emulator.control.expire_tokens()
+    client.list(wire.CONNECTIONS)
+    statuses = [(r.collection, r.status) for r in emulator.control.requests()]
+    assert statuses == [
+        (TOKEN, 200),
+        (wire.CONNECTIONS, 200),
+        (wire.CONNECTIONS, 401),
+        (TOKEN, 200),
+        (wire.CONNECTIONS, 200),
+    ]
+
+
+def test_four_threads_share_one_token_and_create_no_duplicates(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex=f"/{wire.DATA_MODELS}$", count=3)
+    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.DATA_MODELS}/", count=2)
+    ids = [f"model-{n}" for n in range(12)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        created = list(
+            pool.map(lambda object_id: client.create(wire.DATA_MODELS, data_model(object_id)), ids)
+        )
+    assert [obj[wire.ID] for obj in created] == ids
+    assert emulator.control.count("POST", TOKEN) == 1
+    assert emulator.control.count("POST", wire.DATA_MODELS) == len(ids)
+    stored = emulator.control.list_objects(emulator.workspace_id, wire.DATA_MODELS)
+    assert sorted(obj[wire.ID] for obj in stored) == sorted(ids)
