@@ -24,7 +24,6 @@ from ._common import (
     common_rules,
     common_server_outputs,
     from_wire_value,
-    known,
     merge_problems,
     prefer_previous,
     to_wire_value,
@@ -197,7 +196,7 @@ def _schedule_rules(schedule: Mapping[str, Any]) -> list[Problem]:
                 "is required for an interval schedule: one of " + ", ".join(FREQUENCIES),
             )
         )
-    elif known(kind) and kind != "interval" and FREQUENCY in schedule:
+    elif kind in SCHEDULE_TYPES and kind != "interval" and FREQUENCY in schedule:
         problems.append(
             Problem(
                 f"{SCHEDULE}.{FREQUENCY}",

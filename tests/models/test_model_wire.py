@@ -1,0 +1,164 @@
+"""Encoding to and decoding from the wire: exact bodies, and round trips for any valid input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.models import (
+    CONNECTION,
+    DATA_MODEL,
+    FIELD_TRANSFORMATION,
+    PIPELINE,
+    ResourceSchema,
+)
+
+from . import samples
+from .served import RESOLVED_FEED_ID, serve
+from .strategies import BY_SCHEMA
+
+SERVING_MODES = st.sampled_from(
+    [
+        (wire.SECRET_MODE_OMIT, wire.PROVIDER_CASE_LOWER),
+        (wire.SECRET_MODE_MASK, wire.PROVIDER_CASE_CAPITALISED),
+        (wire.SECRET_MODE_OMIT, wire.PROVIDER_CASE_CAPITALISED),
+        (wire.SECRET_MODE_MASK, wire.PROVIDER_CASE_LOWER),
+    ]
+)
+
+
+def round_trip(schema: ResourceSchema, inputs: dict[str, Any], secret_mode: str, provider_case: str) -> Any:
+    body = schema.to_wire(inputs, "object-1")
+    served = serve(schema.collection, body, secret_mode=secret_mode, provider_case=provider_case)
+    return schema.from_wire(served, inputs)
+
+
+@pytest.mark.parametrize("kind", sorted(BY_SCHEMA))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), mode=SERVING_MODES)
+def test_strategies_only_produce_valid_inputs_and_they_round_trip(
+    kind: str, data: st.DataObject, mode: tuple[str, str]
+) -> None:
+    schema, strategy = BY_SCHEMA[kind]
+    inputs = data.draw(strategy)
+    assert schema.validate(inputs) == []
+    assert round_trip(schema, inputs, *mode) == inputs
+
+
+def test_connection_body() -> None:
+    inputs = samples.connection("redshift", state="inactive")
+    inputs["redshift"]["port"] = 5440.0
+    assert CONNECTION.to_wire(inputs, "wh") == {
+        wire.ID: "wh",
+        wire.NAME: "Analytics warehouse",
+        wire.SERVICE_PROVIDER: wire.REDSHIFT,
+        wire.STATE: "inactive",
+        wire.CONFIG: {**samples.redshift(), "port": 5440},
+    }
+    assert isinstance(CONNECTION.to_wire(inputs, "wh")[wire.CONFIG]["port"], int)
+
+
+def test_databricks_schema_argument_travels_as_schema() -> None:
+    body = CONNECTION.to_wire(samples.connection("databricks"), "db")
+    assert body[wire.CONFIG] == samples.databricks()
+
+
+def test_data_model_body_puts_sql_in_config() -> None:
+    assert DATA_MODEL.to_wire(samples.data_model(), "m") == {
+        wire.ID: "m",
+        wire.NAME: "Active users",
+        wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
+        wire.CONFIG: {wire.SQL_QUERY: "SELECT email, plan, updated_at FROM db.s.users"},
+    }
+
+
+def test_data_model_accepts_v1_top_level_sql_when_served() -> None:
+    served = {wire.ID: "m", wire.NAME: "Active users", wire.SQL_QUERY: "SELECT a FROM t"}
+    assert DATA_MODEL.from_wire(served, {})["sql_query"] == "SELECT a FROM t"
+
+
+def test_field_transformation_body() -> None:
+    body = FIELD_TRANSFORMATION.to_wire(samples.field_transformation(), "ft")
+    assert body[wire.DESTINATION_TYPE] == wire.DESTINATION_TYPE_EVENT_BATCH
+    assert body[wire.MAPPINGS][2] == {wire.MAPPING_TYPE: "ignore", wire.MAPPING_SOURCE: "internal_note"}
+
+
+def test_pipeline_body_maps_user_names_to_wire_names() -> None:
+    inputs = samples.pipeline(
+        paused=True,
+        data_plan_id="plan",
+        data_plan_version=3.0,
+        sync_mode={**samples.sync_mode(), "from_": "2025-01-01T00:00:00Z"},
+    )
+    body = PIPELINE.to_wire(inputs, "p")
+    assert body[wire.STATE] == wire.PIPELINE_STATE_PAUSED
+    assert body[wire.SYNC_MODE][wire.SYNC_FROM] == "2025-01-01T00:00:00Z"
+    assert "from_" not in body[wire.SYNC_MODE]
+    assert body[wire.DATA_PLAN_VERSION] == 3 and isinstance(body[wire.DATA_PLAN_VERSION], int)
+    assert body[wire.PARTNER_FEED_KEY] == samples.FEED_KEY
+    assert wire.FIELD_TRANSFORMATION_ID not in body  # optional and unset: not sent
+    assert PIPELINE.to_wire(samples.pipeline(), "p")[wire.STATE] == wire.PIPELINE_STATE_ACTIVE
+
+
+def test_pipeline_feed_id_resolved_by_the_server_is_not_an_input() -> None:
+    inputs = samples.pipeline()
+    served = serve(wire.PIPELINES, PIPELINE.to_wire(inputs, "p"))
+    assert served[wire.PARTNER_FEED_ID] == RESOLVED_FEED_ID
+    assert "partner_feed_id" not in PIPELINE.from_wire(served, inputs)
+    assert PIPELINE.server_outputs(served)["partner_feed_id"] == RESOLVED_FEED_ID
+
+
+def test_drift_shows_in_decoded_inputs() -> None:
+    inputs = samples.pipeline(paused=False)
+    served = serve(wire.PIPELINES, PIPELINE.to_wire(inputs, "p"))
+    served[wire.STATE] = wire.PIPELINE_STATE_PAUSED
+    served[wire.SCHEDULE][wire.SCHEDULE_FREQUENCY] = "daily"
+    served[wire.FIELD_TRANSFORMATION_ID] = "added-in-the-ui"
+    decoded = PIPELINE.from_wire(served, inputs)
+    assert decoded["paused"] is True
+    assert decoded["schedule"]["frequency"] == "daily"
+    assert decoded["field_transformation_id"] == "added-in-the-ui"
+
+
+def test_server_filled_values_are_not_inputs_unless_written_or_changed() -> None:
+    served = serve(wire.CONNECTIONS, CONNECTION.to_wire(samples.connection("redshift"), "wh"))
+    assert "port" not in CONNECTION.from_wire(served, samples.connection("redshift"))["redshift"]
+    served[wire.CONFIG]["port"] = 5440  # changed out of band from the default: that is drift
+    assert CONNECTION.from_wire(served, samples.connection("redshift"))["redshift"]["port"] == 5440
+    snowflake = serve(wire.CONNECTIONS, CONNECTION.to_wire(samples.connection(), "wh"))
+    decoded = CONNECTION.from_wire(snowflake, samples.connection())
+    assert "aws_external_id" not in decoded["snowflake"]
+    assert CONNECTION.server_outputs(snowflake)["aws_external_id"] == "ext-0000"
+
+
+def test_state_the_user_cannot_send_is_not_drift() -> None:
+    inputs = samples.connection(state="active")
+    served = serve(wire.CONNECTIONS, CONNECTION.to_wire(inputs, "wh"))
+    served[wire.STATE] = "new"
+    assert CONNECTION.from_wire(served, inputs)["state"] == "active"
+    assert CONNECTION.server_outputs(served)["state"] == "new"
+    served[wire.STATE] = "inactive"
+    assert CONNECTION.from_wire(served, inputs)["state"] == "inactive"
+
+
+def test_omitted_state_stays_unmanaged() -> None:
+    inputs = samples.data_model()
+    served = serve(wire.DATA_MODELS, DATA_MODEL.to_wire(inputs, "m"))
+    served[wire.STATE] = "inactive"
+    assert "state" not in DATA_MODEL.from_wire(served, inputs)
+
+
+def test_error_objects_become_messages() -> None:
+    served = serve(wire.CONNECTIONS, CONNECTION.to_wire(samples.connection(), "wh"))
+    served[wire.ERRORS] = [{wire.ERROR_MESSAGE: "cannot reach warehouse"}, "bare text"]
+    assert CONNECTION.server_outputs(served)["errors"] == ["cannot reach warehouse", "bare text"]
+
+
+def test_unknown_wire_enum_values_pass_through() -> None:
+    served = serve(wire.PIPELINES, PIPELINE.to_wire(samples.pipeline(), "p"))
+    served[wire.ENVIRONMENT] = "staging"
+    assert PIPELINE.from_wire(served, samples.pipeline())["environment"] == "staging"
