@@ -498,8 +498,29 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             f"${c.ENV_VARS[c.CONFIG_CLIENT_SECRET]}; it is never taken from the command line)"
         ),
     )
+    parser.add_argument(
+        "--client-secret", nargs="?", action=_RefuseSecretOnCommandLine, help=argparse.SUPPRESS
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    # No abbreviations: "--client-secret-f" must not be guessed, nor a typo taken as a file name.
+    parser.allow_abbrev = False
     parser.set_defaults(run=run)
+
+
+class _RefuseSecretOnCommandLine(argparse.Action):
+    """A secret on the command line ends up in shell history and process lists: refuse it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error(
+            "the client secret is not taken from the command line: set "
+            f"{c.ENV_VARS[c.CONFIG_CLIENT_SECRET]} or pass --client-secret-file"
+        )
 
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
