@@ -71,6 +71,30 @@ def generate_id(name_prefix: str, fallback: str) -> str:
     return f"{stem[: wire.ID_MAX_LENGTH - len(suffix) - 1]}-{suffix}"
 
 
+def build_outputs(
+    schema: ResourceSchema,
+    inputs: Mapping[str, Any],
+    served: Mapping[str, Any],
+    object_id: str,
+    workspace: str,
+) -> dict[str, Any]:
+    """All outputs: the server's fields, the inputs as written, and the bookkeeping keys."""
+    outputs = schema.server_outputs(served)
+    outputs.update(inputs)
+    outputs[RESOURCE_ID] = object_id
+    outputs[WORKSPACE_ID] = inputs.get(WORKSPACE_ID, workspace)
+    outputs[INPUT_KEYS] = sorted(inputs)
+    return outputs
+
+
+def previous_inputs(schema: ResourceSchema, outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs an earlier create/update/read stored, rebuilt from its outputs."""
+    keys = outputs.get(INPUT_KEYS)
+    if not isinstance(keys, list):  # a bare Get, or outputs written without input_keys
+        keys = [k for k in schema.argument_keys if k not in schema.unmanaged_when_omitted]
+    return {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
+
+
 class WarehouseSyncProvider(ResourceProvider):
     """Generic provider; each resource subclasses it and sets ``schema``."""
 
@@ -132,7 +156,7 @@ class WarehouseSyncProvider(ResourceProvider):
             "create", object_id, workspace,
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
         )
-        return CreateResult(object_id, self._outputs(inputs, served, object_id, workspace))
+        return CreateResult(object_id, build_outputs(self.schema, inputs, served, object_id, workspace))
 
     def _create_or_adopt(
         self,
@@ -158,7 +182,7 @@ class WarehouseSyncProvider(ResourceProvider):
             ) from exc
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        previous = self._previous_inputs(props)
+        previous = previous_inputs(self.schema, props)
         workspace = self._workspace(previous, props)
         served = self._call(
             "read", id_, workspace,
@@ -167,7 +191,7 @@ class WarehouseSyncProvider(ResourceProvider):
         if served is None:
             return ReadResult("", {})  # deleted outside Pulumi: the engine drops it from the state
         inputs = self.schema.from_wire(served, previous)
-        return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
+        return ReadResult(id_, build_outputs(self.schema, inputs, served, id_, workspace), inputs)
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         from ..client import NotFoundError
@@ -187,21 +211,20 @@ class WarehouseSyncProvider(ResourceProvider):
                 ) from exc
 
         served = self._call("update", _id, workspace, replace)
-        return UpdateResult(self._outputs(inputs, served, _id, workspace))
+        return UpdateResult(build_outputs(self.schema, inputs, served, _id, workspace))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 
-        workspace = self._workspace(self._previous_inputs(_props), _props)
+        workspace = self._workspace(previous_inputs(self.schema, _props), _props)
 
         def delete(client: WarehouseSyncClient) -> bool:
             try:
                 return client.delete(self.schema.collection, _id, workspace_id=workspace)
             except BadRequestError as exc:
-                raise DeleteRefusedError(
-                    f"cannot delete {self._describe(_id, workspace)}: {'; '.join(exc.messages) or exc}. "
-                    "Delete the pipeline that uses it (or point it elsewhere) first"
-                ) from exc
+                # The API's message names the pipeline that still uses the object.
+                reason = "; ".join(exc.messages) or f"{exc}; delete the pipelines that use it first"
+                raise DeleteRefusedError(f"cannot delete {self._describe(_id, workspace)}: {reason}") from exc
 
         self._call("delete", _id, workspace, delete)  # False (already gone) is success too
 
@@ -228,22 +251,6 @@ class WarehouseSyncProvider(ResourceProvider):
                 "with `pulumi config set mparticle:workspaceId <id>` or MPARTICLE_WORKSPACE_ID"
             )
         return configured
-
-    def _previous_inputs(self, outputs: Mapping[str, Any]) -> dict[str, Any]:
-        keys = outputs.get(INPUT_KEYS)
-        if not isinstance(keys, list):  # outputs from before input_keys existed, or a bare Get
-            keys = [k for k in self.schema.argument_keys if k not in self.schema.unmanaged_when_omitted]
-        return {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
-
-    def _outputs(
-        self, inputs: Mapping[str, Any], served: Mapping[str, Any], object_id: str, workspace: str
-    ) -> dict[str, Any]:
-        outputs = self.schema.server_outputs(served)
-        outputs.update(inputs)
-        outputs[RESOURCE_ID] = object_id
-        outputs[WORKSPACE_ID] = inputs.get(WORKSPACE_ID, workspace)
-        outputs[INPUT_KEYS] = sorted(inputs)
-        return outputs
 
     def _describe(self, object_id: str, workspace: str) -> str:
         return f"{self.schema.kind} {object_id!r} in workspace {workspace}"

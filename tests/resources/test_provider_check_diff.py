@@ -1,0 +1,255 @@
+"""``check`` and ``diff`` are offline: no settings, no API. They are driven here directly."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from models import samples
+from models.served import serve
+from models.strategies import BY_SCHEMA
+from pulumi.dynamic import ResourceProvider
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.models import UNKNOWN, ResourceSchema
+from pulumi_mparticle_wsync.resources import (
+    ConnectionProvider,
+    DataModelProvider,
+    FieldTransformationProvider,
+    PipelineProvider,
+)
+from pulumi_mparticle_wsync.resources._base import (
+    PROVIDER_KEY,
+    WarehouseSyncProvider,
+    build_outputs,
+    generate_id,
+    previous_inputs,
+)
+
+SERIALIZED = "gASV-serialized-provider"
+EVENTS = {"pipeline_type": "events", "field_transformation_id": "ft"}
+PROVIDERS: dict[str, WarehouseSyncProvider] = {
+    "connection": ConnectionProvider(),
+    "data_model": DataModelProvider(),
+    "field_transformation": FieldTransformationProvider(),
+    "pipeline": PipelineProvider(),
+}
+
+
+def outputs_after_create(
+    provider: WarehouseSyncProvider, inputs: dict[str, Any], object_id: str = "obj-1", **serving: str
+) -> dict[str, Any]:
+    """The outputs ``create`` would store (plus the engine's ``__provider``)."""
+    schema = provider.schema
+    served = serve(schema.collection, schema.to_wire(inputs, object_id), **serving)
+    outputs = build_outputs(schema, inputs, served, object_id, "1001")
+    outputs[PROVIDER_KEY] = SERIALIZED
+    return outputs
+
+
+def outputs_after_refresh(
+    provider: WarehouseSyncProvider, outputs: dict[str, Any], object_id: str = "obj-1", **serving: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(inputs, outputs) ``read`` would return for an object nobody changed."""
+    schema = provider.schema
+    previous = previous_inputs(schema, outputs)
+    served = serve(schema.collection, schema.to_wire(previous, object_id), **serving)
+    inputs = schema.from_wire(served, previous)
+    return inputs, build_outputs(schema, inputs, served, object_id, "1001")
+
+
+def news(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {**copy.deepcopy(inputs), PROVIDER_KEY: SERIALIZED}
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def test_check_returns_the_inputs_exactly_as_written() -> None:
+    inputs = samples.pipeline(paused=False, partner_feed_key=samples.FEED_KEY)
+    result = PROVIDERS["pipeline"].check({}, news(inputs))
+    assert result.failures == []
+    assert result.inputs == inputs  # nothing added: no defaults, no computed values
+
+
+def test_check_reports_failures_with_property_paths() -> None:
+    inputs = samples.pipeline(sync_mode={"type": "incremental"})
+    result = PROVIDERS["pipeline"].check({}, news(inputs))
+    assert [(f.property, bool(f.reason)) for f in result.failures] == [
+        ("sync_mode.iterator_field", True),
+        ("sync_mode.iterator_data_type", True),
+    ]
+    assert result.inputs == inputs
+
+
+def test_check_passes_unknowns_through() -> None:
+    inputs = samples.pipeline(connection_id=UNKNOWN, data_model_id=UNKNOWN)
+    result = PIPELINE_PROVIDER.check({}, {**inputs, PROVIDER_KEY: UNKNOWN})
+    assert result.failures == []
+    assert result.inputs == inputs
+
+
+PIPELINE_PROVIDER = PROVIDERS["pipeline"]
+CONNECTION_PROVIDER = PROVIDERS["connection"]
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+def diff_of(provider: WarehouseSyncProvider, before: dict[str, Any], after: dict[str, Any],
+            object_id: str = "obj-1") -> tuple[bool | None, list[str], bool | None]:
+    result = provider.diff(object_id, outputs_after_create(provider, before, object_id), news(after))
+    return result.changes, sorted(result.replaces or []), result.delete_before_replace
+
+
+def test_equal_inputs_are_no_change() -> None:
+    for kind, inputs in {
+        "connection": samples.connection(),
+        "data_model": samples.data_model(),
+        "field_transformation": samples.field_transformation(),
+        "pipeline": samples.pipeline(),
+    }.items():
+        assert diff_of(PROVIDERS[kind], inputs, inputs) == (False, [], False), kind
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(samples.pipeline(), samples.pipeline(name="Renamed"), (True, [], False), id="name"),
+        pytest.param(samples.pipeline(), samples.pipeline(paused=True), (True, [], False), id="pause"),
+        pytest.param(samples.pipeline(paused=True), samples.pipeline(paused=False), (True, [], False),
+                     id="resume"),
+        pytest.param(samples.pipeline(), samples.pipeline(paused=False), (False, [], False),
+                     id="paused-false-is-the-default"),
+        pytest.param(samples.pipeline(), samples.pipeline(**EVENTS),
+                     (True, ["pipeline_type"], False), id="type-replaces"),
+        pytest.param(samples.pipeline(resource_id="obj-1"), samples.pipeline(resource_id="obj-1", **EVENTS),
+                     (True, ["pipeline_type"], True), id="type-replaces-same-id-deletes-first"),
+        pytest.param(samples.pipeline(resource_id="obj-1"), samples.pipeline(resource_id="obj-2"),
+                     (True, ["resource_id"], False), id="new-id-creates-first"),
+        pytest.param(samples.pipeline(), samples.pipeline(resource_id="obj-1"), (False, [], False),
+                     id="pinning-the-current-id"),
+        pytest.param(samples.pipeline(resource_id="obj-1"), samples.pipeline(), (False, [], False),
+                     id="unpinning-keeps-the-object"),
+        pytest.param(samples.pipeline(), samples.pipeline(workspace_id="2002"),
+                     (True, ["workspace_id"], False), id="other-workspace-replaces"),
+        pytest.param(samples.pipeline(), samples.pipeline(workspace_id=1001.0), (False, [], False),
+                     id="same-workspace-as-number"),
+        pytest.param(samples.pipeline(workspace_id="1001"), samples.pipeline(), (False, [], False),
+                     id="workspace-argument-dropped"),
+        pytest.param(samples.pipeline(),
+                     samples.pipeline(partner_feed_key=None, partner_feed_id=48213),
+                     (True, [], False), id="feed-key-to-id"),
+        pytest.param(samples.pipeline(schedule={**samples.schedule(), "end": "2027-01-01T00:00:00Z"}),
+                     samples.pipeline(), (True, [], False), id="optional-removed"),
+        pytest.param(samples.pipeline(),
+                     samples.pipeline(schedule={**samples.schedule(), "start": "2026-01-01T01:15:00+01:00"}),
+                     (False, [], False), id="same-instant-other-spelling"),
+        pytest.param(samples.pipeline(), samples.pipeline(name_prefix="renamed-resource", adopt=False),
+                     (False, [], False), id="steering-inputs-only"),
+        pytest.param(samples.pipeline(), samples.pipeline(partner_feed_key="rotated"), (True, [], False),
+                     id="secret-compared-by-value"),
+    ],
+)
+def test_pipeline_diff(before: dict[str, Any], after: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    before = {k: v for k, v in before.items() if v is not None}
+    after = {k: v for k, v in after.items() if v is not None}
+    assert diff_of(PIPELINE_PROVIDER, before, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(samples.connection(), samples.connection("bigquery"),
+                     (True, ["bigquery", "snowflake"], False), id="other-warehouse-replaces"),
+        pytest.param(samples.connection(resource_id="obj-1"),
+                     samples.connection("redshift", resource_id="obj-1"),
+                     (True, ["redshift", "snowflake"], True), id="other-warehouse-same-id"),
+        pytest.param(samples.connection(),
+                     samples.connection(snowflake={**samples.snowflake(), "password": "rotated"}),
+                     (True, [], False), id="password-in-place"),
+        pytest.param(samples.connection(), samples.connection(state="active"), (False, [], False),
+                     id="state-written-as-served"),
+        pytest.param(samples.connection(), samples.connection(state="inactive"), (True, [], False),
+                     id="state-written-differently"),
+        pytest.param(samples.connection(state="inactive"), samples.connection(), (False, [], False),
+                     id="state-left-to-the-server"),
+    ],
+)
+def test_connection_diff(before: dict[str, Any], after: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    assert diff_of(CONNECTION_PROVIDER, before, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        pytest.param(samples.pipeline(connection_id=UNKNOWN), (True, [], False), id="reference"),
+        pytest.param(samples.pipeline(pipeline_type=UNKNOWN), (True, ["pipeline_type"], False),
+                     id="immutable"),
+        pytest.param(samples.pipeline(resource_id=UNKNOWN), (True, ["resource_id"], True), id="id"),
+        pytest.param(samples.pipeline(schedule={**samples.schedule(), "start": UNKNOWN}), (True, [], False),
+                     id="nested"),
+    ],
+)
+def test_unknown_values_are_changes(after: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    result = PIPELINE_PROVIDER.diff(
+        "obj-1", outputs_after_create(PIPELINE_PROVIDER, samples.pipeline()), {**after, PROVIDER_KEY: UNKNOWN}
+    )
+    assert (result.changes, sorted(result.replaces or []), result.delete_before_replace) == expected
+
+
+def test_unknown_warehouse_block_replaces_when_it_is_another_one() -> None:
+    olds = outputs_after_create(CONNECTION_PROVIDER, samples.connection())
+    another = {"name": "Analytics warehouse", "bigquery": UNKNOWN}
+    result = CONNECTION_PROVIDER.diff("obj-1", olds, news(another))
+    assert result.changes is True
+    assert sorted(result.replaces or []) == ["bigquery", "snowflake"]
+
+
+SERVINGS = st.sampled_from(
+    [
+        {"secret_mode": wire.SECRET_MODE_OMIT, "provider_case": wire.PROVIDER_CASE_LOWER},
+        {"secret_mode": wire.SECRET_MODE_MASK, "provider_case": wire.PROVIDER_CASE_CAPITALISED},
+    ]
+)
+
+
+@pytest.mark.parametrize("kind", sorted(BY_SCHEMA))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), serving=SERVINGS)
+def test_diff_of_x_with_x_is_no_change(kind: str, data: st.DataObject, serving: dict[str, str]) -> None:
+    strategy = BY_SCHEMA[kind][1]
+    provider = PROVIDERS[kind]
+    inputs = data.draw(strategy)
+    object_id = inputs.get("resource_id", "obj-1")
+    created = outputs_after_create(provider, inputs, object_id, **serving)
+    assert provider.diff(object_id, created, news(inputs)).changes is False
+    refreshed_inputs, refreshed = outputs_after_refresh(provider, created, object_id, **serving)
+    assert refreshed_inputs == inputs
+    assert provider.diff(object_id, refreshed, news(inputs)).changes is False
+
+
+def test_every_provider_is_a_dynamic_provider_with_its_schema() -> None:
+    schemas: list[ResourceSchema] = []
+    for provider in PROVIDERS.values():
+        assert isinstance(provider, ResourceProvider)
+        assert vars(provider) == {}  # nothing to pickle, nothing captured
+        schemas.append(provider.schema)
+    assert [s.collection for s in schemas] == [
+        wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS, wire.PIPELINES
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "stem"),
+    [("users-hourly", "users-hourly"), ("my app/pipe:1", "my-app-pipe-1"), ("///", "pipeline"),
+     ("x" * 100, "x" * 55)],
+)
+def test_generated_ids_fit_the_id_rules(prefix: str, stem: str) -> None:
+    generated = generate_id(prefix, "pipeline")
+    assert generated.rsplit("-", 1)[0] == stem
+    assert len(generated) <= wire.ID_MAX_LENGTH
+    assert generated != generate_id(prefix, "pipeline")
