@@ -13,7 +13,8 @@ from pulumi_mparticle_wsync.client import ConflictError
 
 def test_concurrent_crud_on_one_client_with_faults() -> None:
     api = FakeAPI(token_delay=0.01)
-    h = make_harness(api, max_attempts=10, max_retry_wait=1000.0)
+    # Enough attempts that even all twenty faults landing on one call cannot exhaust it.
+    h = make_harness(api, max_attempts=25, max_retry_wait=1000.0)
     # Ten creates are applied but answered 500; ten GETs fail with 503.
     api.add_fault("apply_then_status", method="POST", path=wire.CONNECTIONS, status=500, times=10)
     api.add_fault("status", method="GET", path=wire.CONNECTIONS, status=503, times=10)
