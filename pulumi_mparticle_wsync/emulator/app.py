@@ -33,7 +33,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
     if exc.status_code == 405 and "Allow" in headers:
-        message = f"{request.method} is not allowed on {request.url.path}: use {headers['Allow']}"
+        allowed = ", ".join(m for m in headers["Allow"].split(", ") if m != "HEAD")
+        message = f"{request.method} is not allowed on {request.url.path}: use {allowed}"
     return error_response(EmulatorError(exc.status_code, message, headers))
 
 
@@ -50,6 +51,8 @@ def create_app(state: EmulatorState) -> ASGIApp:
             Exception: _unexpected_error,
         },
     )
+    # Paths are exact, as in the real API: "/connections/" is a 404, not a redirect.
+    starlette.router.redirect_slashes = False
     return EmulatorMiddleware(starlette, state)
 
 

@@ -39,15 +39,17 @@ class TokenAuthority:
         """Validate a token request body and mint a token, or raise 400/401."""
         problems = Problems()
         fields = Fields.root(body, problems)
-        client_id = fields.string(wire.TOKEN_CLIENT_ID, fix="send the API credential's client id")
+        client_id = fields.string(
+            wire.TOKEN_CLIENT_ID, missing="required: send the API credential's client id"
+        )
         client_secret = fields.string(
-            wire.TOKEN_CLIENT_SECRET, secret=True, fix="send the API credential's client secret"
+            wire.TOKEN_CLIENT_SECRET, secret=True, missing="required: send the API credential's client secret"
         )
         for key, expected in (
             (wire.TOKEN_AUDIENCE_FIELD, wire.TOKEN_AUDIENCE),
             (wire.TOKEN_GRANT_TYPE_FIELD, wire.TOKEN_GRANT_TYPE),
         ):
-            value = fields.string(key, fix=f"send {expected!r}")
+            value = fields.string(key, missing=f"required: send {expected!r}")
             if value is not None and value != expected:
                 fields.report(key, f"{shown(value)} is not accepted: send {expected!r}")
         problems.raise_if_any()

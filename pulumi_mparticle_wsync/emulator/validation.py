@@ -81,18 +81,19 @@ class Fields:
         required: bool = True,
         choices: Sequence[str] | None = None,
         secret: bool = False,
-        fix: str = "",
+        missing: str = "required",
     ) -> str | None:
+        """A non-empty string; ``missing`` is the message when a required one is absent or null."""
         value = self.data.get(key)
         if value is None:
             if required:
-                self.report(key, f"required{fix and ': ' + fix}")
+                self.report(key, missing)
             return None
         if not isinstance(value, str):
             self.report(key, f"must be a string, not {type_name(value)}")
             return None
         if not value.strip():
-            self.report(key, f"must not be empty{fix and ': ' + fix}")
+            self.report(key, "must not be empty")
             return None
         if choices is not None and value not in choices:
             quoted = "a value" if secret else shown(value)
@@ -101,7 +102,9 @@ class Fields:
         return value
 
     def identifier(self, key: str, *, required: bool = True, what: str = "id") -> str | None:
-        value = self.string(key, required=required, fix=f"give the {what} (1-64 letters, digits, '-', '_')")
+        value = self.string(
+            key, required=required, missing=f"required: give the {what} (1-64 letters, digits, '-', '_')"
+        )
         if value is not None and (problem := rules.id_problem(value)) is not None:
             self.report(key, problem)
             return None

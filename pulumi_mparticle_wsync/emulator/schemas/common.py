@@ -24,12 +24,12 @@ def read_id_and_name(fields: Fields) -> dict[str, Any]:
     """Check ``id`` and ``name``; returns the body minus server-computed fields, the start of the document."""
     document = {key: value for key, value in fields.data.items() if key not in SERVER_FIELDS}
     fields.identifier(wire.ID)
-    fields.string(wire.NAME, fix="give the object a display name")
+    fields.string(wire.NAME, missing="required: give the object a display name")
     return document
 
 
 def read_secret(
-    fields: Fields, key: str, previous: Mapping[str, Any] | None, *, required: bool, fix: str = ""
+    fields: Fields, key: str, previous: Mapping[str, Any] | None, *, required: bool
 ) -> str | None:
     """A write-only string. On PUT the masked literal ``************`` keeps the stored value,
     so a client that sends back what a masked GET returned does not overwrite the secret."""
@@ -38,4 +38,4 @@ def read_secret(
         kept: str = previous[key]
         fields.data[key] = kept
         return kept
-    return fields.string(key, required=required, secret=True, fix=fix)
+    return fields.string(key, required=required, secret=True)

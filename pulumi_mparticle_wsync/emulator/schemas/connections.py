@@ -57,7 +57,9 @@ def provider_label(provider: str, case: str) -> str:
 
 
 def _read_provider(fields: Fields) -> str | None:
-    raw = fields.string(wire.SERVICE_PROVIDER, fix=f"use one of {', '.join(wire.SERVICE_PROVIDERS)}")
+    raw = fields.string(
+        wire.SERVICE_PROVIDER, missing=f"required: use one of {', '.join(wire.SERVICE_PROVIDERS)}"
+    )
     if raw is None:
         return None
     # Responses may capitalise it, so a client echoing ``Snowflake`` back is accepted.

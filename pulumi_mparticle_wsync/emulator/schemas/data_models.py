@@ -26,7 +26,9 @@ def normalise(body: object, context: WriteContext) -> dict[str, Any]:
     )
     config = fields.obj(wire.CONFIG)
     if config is not None:
-        query = config.string(wire.SQL_QUERY, fix="write the SELECT statement that reads the warehouse")
+        query = config.string(
+            wire.SQL_QUERY, missing="required: write the SELECT statement that reads the warehouse"
+        )
         if query is not None and (problem := rules.sql_problem(query)) is not None:
             config.report(wire.SQL_QUERY, problem)
         config.refuse_unknown((wire.SQL_QUERY,))

@@ -108,11 +108,11 @@ def _check_sync_mode(fields: Fields) -> None:
         return
     sync_type = sync.string(wire.SYNC_MODE_TYPE, choices=wire.SYNC_MODE_TYPES)
     if sync_type == _INCREMENTAL:
-        sync.string(wire.SYNC_ITERATOR_FIELD, fix="required when sync_mode.type is incremental")
+        sync.string(wire.SYNC_ITERATOR_FIELD, missing="required when sync_mode.type is incremental")
         sync.string(
             wire.SYNC_ITERATOR_DATA_TYPE,
             choices=wire.ITERATOR_DATA_TYPES,
-            fix="required when sync_mode.type is incremental; use one of "
+            missing="required when sync_mode.type is incremental; use one of "
             + ", ".join(wire.ITERATOR_DATA_TYPES),
         )
     elif sync_type == _FULL:
@@ -132,7 +132,7 @@ def _check_schedule(fields: Fields) -> None:
         schedule.string(
             wire.SCHEDULE_FREQUENCY,
             choices=wire.FREQUENCIES,
-            fix=f"required when schedule.type is interval; use one of {', '.join(wire.FREQUENCIES)}",
+            missing=f"required when schedule.type is interval; use one of {', '.join(wire.FREQUENCIES)}",
         )
     elif schedule_type is not None:
         schedule.forbid(
