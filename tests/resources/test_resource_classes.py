@@ -1,0 +1,233 @@
+"""The program side: the Resource classes under Pulumi's mocks (no engine, no API).
+
+What the engine receives is checked: the props (inputs exactly as written, Args and dicts
+alike, the Pulumi name as ``name_prefix``), secrets wrapped as secrets, and the typed
+outputs the classes expose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import pulumi
+import pytest
+from models import samples
+from pulumi.runtime import rpc
+
+import pulumi_mparticle_wsync as mp
+from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE
+from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY
+from pulumi_mparticle_wsync.resources._props import resource_options
+
+F = TypeVar("F", bound=Callable[..., Any])
+pulumi_test = cast(Callable[[F], F], pulumi.runtime.test)
+"""``pulumi.runtime.test`` (runs the test's program and waits for its outputs), typed."""
+
+SERVER_FIELDS: dict[str, Any] = {
+    "status": "healthy",
+    "errors": [],
+    "created_on": "2026-01-01T00:00:00.000Z",
+    "created_by": "owner@example.com",
+    "last_modified_on": None,
+    "last_modified_by": None,
+}
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers like the provider would (inputs + server fields) and records what it was sent."""
+
+    def __init__(self) -> None:
+        self.registered: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered[args.name] = dict(args.inputs)
+        inputs = reveal(without_provider(args.inputs))
+        object_id = inputs.get("resource_id") or f"{args.name}-0a1b2c3d"
+        outputs = {**SERVER_FIELDS, **inputs, "resource_id": object_id, "workspace_id": "1001"}
+        if args.typ.endswith(":Pipeline"):
+            outputs.update(state="active", partner_feed_id=48213)
+        if args.typ.endswith(":Connection"):
+            outputs.update(state="active", service_provider="snowflake", aws_external_id="ext-1")
+        return object_id, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pytest.fixture
+def mocks() -> RecordingMocks:
+    recording = RecordingMocks()
+    pulumi.runtime.set_mocks(recording, project="test", stack="test", preview=False)
+    return recording
+
+
+def without_provider(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+
+
+def reveal(value: Any) -> Any:
+    """The value with every secret wrapper removed."""
+    value = rpc.unwrap_rpc_secret(value)
+    if isinstance(value, dict):
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
+
+
+def is_secret_at(props: dict[str, Any], *path: str) -> bool:
+    """Whether the value at ``path``, or a container holding it, is sent as a secret."""
+    value: Any = props
+    for key in path:
+        if rpc.is_rpc_secret(value):
+            return True
+        value = value[key]
+    return rpc.is_rpc_secret(value)
+
+
+@pulumi_test
+def test_connection_props_are_the_inputs_as_written(mocks: RecordingMocks) -> Any:
+    conn = mp.Connection(
+        "warehouse", name="Analytics warehouse", snowflake=mp.SnowflakeConfigArgs(**samples.snowflake())
+    )
+
+    def check(values: list[Any]) -> None:
+        object_id, block, external_id, status = values
+        sent = without_provider(mocks.registered["warehouse"])
+        assert is_secret_at(sent, "snowflake", "password")
+        plain = reveal(sent)
+        assert plain == samples.connection()  # name, name_prefix and the block; nothing else
+        assert CONNECTION.validate(plain) == []
+        assert object_id == "warehouse-0a1b2c3d"
+        assert block["account_identifier"] == "ab12345.us-east-1"
+        assert (external_id, status) == ("ext-1", "healthy")
+
+    return pulumi.Output.all(conn.id, conn.snowflake, conn.aws_external_id, conn.status).apply(check)
+
+
+@pulumi_test
+def test_args_classes_and_dicts_are_equivalent(mocks: RecordingMocks) -> Any:
+    with_args = mp.Pipeline(
+        "with-args",
+        name="Users hourly",
+        pipeline_type="user_attributes",
+        connection_id="warehouse",
+        data_model_id="active-users",
+        partner_feed_key=samples.FEED_KEY,
+        sync_mode=mp.SyncModeArgs(
+            type="incremental", iterator_field="updated_at", iterator_data_type="timestamp_ltz",
+            from_="2025-01-01T00:00:00Z",
+        ),
+        schedule=mp.ScheduleArgs(type="interval", frequency="hourly", start="2026-01-01T00:15:00Z"),
+        environment="production",
+    )
+    with_dicts = mp.Pipeline(
+        "with-dicts",
+        name="Users hourly",
+        pipeline_type="user_attributes",
+        connection_id="warehouse",
+        data_model_id="active-users",
+        partner_feed_key=samples.FEED_KEY,
+        sync_mode={**samples.sync_mode(), "from_": "2025-01-01T00:00:00Z"},
+        schedule=samples.schedule(),
+        environment="production",
+    )
+
+    def check(_: Any) -> None:
+        sent_args = without_provider(mocks.registered["with-args"])
+        sent_dicts = without_provider(mocks.registered["with-dicts"])
+        assert is_secret_at(sent_args, "partner_feed_key")
+        assert {**reveal(sent_args), "name_prefix": None} == {**reveal(sent_dicts), "name_prefix": None}
+        assert sent_args["name_prefix"] == "with-args"
+        assert "paused" not in sent_args and "adopt" not in sent_args  # not written: not sent
+        assert PIPELINE.validate(reveal(sent_args)) == []
+
+    return pulumi.Output.all(with_args.id, with_dicts.id).apply(check)
+
+
+@pulumi_test
+def test_pipeline_outputs_are_typed_attributes(mocks: RecordingMocks) -> Any:
+    pipe = mp.Pipeline(
+        "users-hourly",
+        name="Users hourly",
+        pipeline_type="user_attributes",
+        connection_id="warehouse",
+        data_model_id="active-users",
+        partner_feed_key=samples.FEED_KEY,
+        sync_mode=mp.SyncModeArgs(type="full"),
+        schedule=mp.ScheduleArgs(type="on_demand", start="2026-01-01T00:00:00Z"),
+        environment="development",
+        paused=True,
+        resource_id="users-hourly",
+        adopt=True,
+    )
+
+    def check(values: list[Any]) -> None:
+        object_id, state, feed_id, paused, resource_id, errors = values
+        assert (object_id, resource_id) == ("users-hourly", "users-hourly")
+        assert (state, feed_id, paused, errors) == ("active", 48213, True, [])
+        assert mocks.registered["users-hourly"]["adopt"] is True
+
+    return pulumi.Output.all(
+        pipe.id, pipe.state, pipe.partner_feed_id, pipe.paused, pipe.resource_id, pipe.errors
+    ).apply(check)
+
+
+@pulumi_test
+def test_field_transformation_mappings_from_args(mocks: RecordingMocks) -> Any:
+    ft = mp.FieldTransformation(
+        "purchases",
+        name="Purchases",
+        mappings=[
+            mp.FieldMappingArgs(
+                mapping_type="column",
+                source="order_id",
+                destination="events[].data.custom_attributes.order_id",
+            ),
+            {"mapping_type": "static", "value": "purchase", "destination": "events[].data.event_name"},
+            mp.FieldMappingArgs(mapping_type="ignore", source="internal_note"),
+        ],
+    )
+
+    def check(_: Any) -> None:
+        assert without_provider(mocks.registered["purchases"]) == samples.field_transformation()
+
+    return ft.id.apply(check)
+
+
+@pulumi_test
+def test_plain_string_secrets_become_secret_outputs(mocks: RecordingMocks) -> Any:
+    conn = mp.Connection("rs", name="Redshift", redshift=samples.redshift())
+    pipe = mp.Pipeline(
+        "p", name="P", pipeline_type="user_attributes", connection_id="rs", data_model_id="m",
+        partner_feed_key=samples.FEED_KEY, sync_mode={"type": "full"},
+        schedule={"type": "once", "start": "2026-01-01T00:00:00Z"}, environment="production",
+    )
+
+    def check(_: Any) -> None:
+        assert is_secret_at(mocks.registered["rs"], "redshift", "password")
+        assert is_secret_at(mocks.registered["p"], "partner_feed_key")
+        assert not is_secret_at(mocks.registered["p"], "connection_id")
+
+    return pulumi.Output.all(conn.id, pipe.id).apply(check)
+
+
+def test_secret_outputs_are_listed_next_to_the_users_own() -> None:
+    users = pulumi.ResourceOptions(additional_secret_outputs=["name"], protect=True)
+    merged = resource_options(CONNECTION, users)
+    assert merged.protect is True
+    assert sorted(merged.additional_secret_outputs or []) == ["bigquery", "databricks", "name", "redshift",
+                                                               "snowflake"]
+    assert resource_options(PIPELINE, None).additional_secret_outputs == ["partner_feed_key"]
+
+
+def test_public_names() -> None:
+    assert sorted(mp.__all__) == sorted(
+        [
+            "Connection", "DataModel", "FieldTransformation", "Pipeline", "SnowflakeConfigArgs",
+            "BigQueryConfigArgs", "RedshiftConfigArgs", "DatabricksConfigArgs", "FieldMappingArgs",
+            "SyncModeArgs", "ScheduleArgs",
+        ]
+    )
+    assert mp.Pipeline._resource_type_name == "dynamic/mparticle:Pipeline"
