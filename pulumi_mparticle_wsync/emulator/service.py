@@ -223,11 +223,15 @@ class WarehouseSyncService:
             self._require(workspace_id, kind, pipeline_id)
             stored = self._store.runs(workspace_id, pipeline_id)
         now = self._clock.now()
+
+        def millis(moment: float) -> int:
+            return round(moment * 1000)
+
         selected = [
             run
             for run in reversed(stored)
-            if (start is None or float(run.record["triggered_at"]) >= start)
-            and (end is None or float(run.record["triggered_at"]) <= end)
+            if (start is None or millis(float(run.record["triggered_at"])) >= millis(start))
+            and (end is None or millis(float(run.record["triggered_at"])) <= millis(end))
         ]
         window = selected[(page - 1) * size : page * size]
         return {wire.RUNS_ITEMS: [runs.render_run(r.run_id, pipeline_id, r.record, now) for r in window]}
