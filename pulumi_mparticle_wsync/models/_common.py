@@ -14,6 +14,7 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Final, NamedTuple, TypeVar, Union, get_args, get_origin
 
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN as _PULUMI_UNKNOWN
 from pydantic import (
     AfterValidator,
@@ -29,7 +30,9 @@ from pydantic_core import PydanticCustomError
 from .. import rules, wire
 
 UNKNOWN: Final[str] = _PULUMI_UNKNOWN
-"""The value the engine sends during a preview for outputs of resources not created yet."""
+"""The engine's wire sentinel for a value not known yet (an output of a resource not created
+during a preview). The dynamic-provider host hands ``check`` and ``diff`` a
+``pulumi.output.Unknown`` instance in its place; both forms are unknown here."""
 
 # Input keys every resource has besides its own arguments (user-facing names, ours).
 NAME: Final = "name"
@@ -67,7 +70,9 @@ class Problem(NamedTuple):
 
 
 def is_unknown(value: object) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
+    # The engine's dynamic-provider host hands check/diff unknowns as ``pulumi.output.Unknown``
+    # instances (it deserializes with keep_unknowns=True); raw RPC values carry the sentinel string.
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def contains_unknown(value: object) -> bool:
