@@ -178,7 +178,7 @@ class WarehouseSyncProvider(ResourceProvider):
             raise DuplicateIdError(
                 f"{self._describe(object_id, workspace)} already exists. To manage that object with "
                 f"Pulumi, set adopt=True (keeping resource_id={object_id!r}); otherwise choose another "
-                f"resource_id. The API said: {'; '.join(exc.messages) or exc}"
+                "resource_id"
             ) from exc
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

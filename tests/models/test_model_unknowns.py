@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
 from pulumi_mparticle_wsync.models import (
@@ -23,6 +24,9 @@ from pulumi_mparticle_wsync.models import (
 from . import samples
 
 Path = tuple[str | int, ...]
+
+# The engine's wire sentinel, and what the dynamic-provider host turns it into for check/diff.
+UNKNOWN_FORMS = [pytest.param(UNKNOWN, id="sentinel"), pytest.param(Unknown(), id="sdk-object")]
 
 VALID: list[tuple[str, ResourceSchema, dict[str, Any]]] = [
     *[(f"connection-{b}", CONNECTION, samples.connection(b, state="active")) for b in samples.BLOCKS],
@@ -67,37 +71,42 @@ def test_sentinel_is_the_engines() -> None:
     assert UNKNOWN == ENGINE_UNKNOWN
 
 
+@pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
 @pytest.mark.parametrize(("schema", "inputs"), [pytest.param(s, i, id=n) for n, s, i in VALID])
-def test_every_value_may_be_unknown(schema: ResourceSchema, inputs: dict[str, Any]) -> None:
+def test_every_value_may_be_unknown(schema: ResourceSchema, inputs: dict[str, Any], unknown: Any) -> None:
     assert schema.validate(inputs) == []
     for path in value_paths(inputs):
-        with_unknown = replaced(inputs, path, UNKNOWN)
+        with_unknown = replaced(inputs, path, unknown)
         assert contains_unknown(with_unknown)
         assert schema.validate(with_unknown) == [], path
 
 
-def test_known_values_are_still_validated_next_to_unknown_ones() -> None:
-    inputs = samples.pipeline(connection_id=UNKNOWN, data_model_id=UNKNOWN, environment="prod")
-    inputs["schedule"]["type"] = UNKNOWN
+@pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
+def test_known_values_are_still_validated_next_to_unknown_ones(unknown: Any) -> None:
+    inputs = samples.pipeline(connection_id=unknown, data_model_id=unknown, environment="prod")
+    inputs["schedule"]["type"] = unknown
     inputs["sync_mode"]["iterator_data_type"] = "epoch"
     paths = [p.path for p in PIPELINE.validate(inputs)]
     assert paths == ["sync_mode.iterator_data_type", "environment"]
 
 
-def test_unknown_sync_type_skips_only_the_rules_that_depend_on_it() -> None:
-    sync_mode = {"type": UNKNOWN, "from_": "2025-02-01T00:00:00Z", "until": "2025-01-01T00:00:00Z"}
+@pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
+def test_unknown_sync_type_skips_only_the_rules_that_depend_on_it(unknown: Any) -> None:
+    sync_mode = {"type": unknown, "from_": "2025-02-01T00:00:00Z", "until": "2025-01-01T00:00:00Z"}
     inputs = samples.pipeline(sync_mode=sync_mode)
     assert [p.path for p in PIPELINE.validate(inputs)] == ["sync_mode.until"]
 
 
-def test_unknown_block_counts_as_the_one_warehouse() -> None:
-    assert CONNECTION.validate({"name": "wh", "bigquery": UNKNOWN}) == []
-    both = {"name": "wh", "bigquery": UNKNOWN, "snowflake": UNKNOWN}
+@pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
+def test_unknown_block_counts_as_the_one_warehouse(unknown: Any) -> None:
+    assert CONNECTION.validate({"name": "wh", "bigquery": unknown}) == []
+    both = {"name": "wh", "bigquery": unknown, "snowflake": unknown}
     assert [p.path for p in CONNECTION.validate(both)] == ["bigquery"]
 
 
-def test_unknown_feed_counts_as_given() -> None:
-    inputs = samples.pipeline(partner_feed_key=UNKNOWN)
+@pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
+def test_unknown_feed_counts_as_given(unknown: Any) -> None:
+    inputs = samples.pipeline(partner_feed_key=unknown)
     assert PIPELINE.validate(inputs) == []
-    inputs["partner_feed_id"] = UNKNOWN
+    inputs["partner_feed_id"] = unknown
     assert [p.path for p in PIPELINE.validate(inputs)] == ["partner_feed_key"]
