@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pulumi.output import Unknown
+from pulumi.output import UNKNOWN as SDK_UNKNOWN
 from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
 from pulumi_mparticle_wsync.models import (
@@ -26,7 +26,7 @@ from . import samples
 Path = tuple[str | int, ...]
 
 # The engine's wire sentinel, and what the dynamic-provider host turns it into for check/diff.
-UNKNOWN_FORMS = [pytest.param(UNKNOWN, id="sentinel"), pytest.param(Unknown(), id="sdk-object")]
+UNKNOWN_FORMS = [pytest.param(UNKNOWN, id="sentinel"), pytest.param(SDK_UNKNOWN, id="sdk-object")]
 
 VALID: list[tuple[str, ResourceSchema, dict[str, Any]]] = [
     *[(f"connection-{b}", CONNECTION, samples.connection(b, state="active")) for b in samples.BLOCKS],

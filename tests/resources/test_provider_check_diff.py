@@ -12,7 +12,7 @@ from models import samples
 from models.served import serve
 from models.strategies import BY_SCHEMA
 from pulumi.dynamic import ResourceProvider
-from pulumi.output import Unknown
+from pulumi.output import UNKNOWN as SDK_UNKNOWN
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.models import UNKNOWN, ResourceSchema
@@ -86,7 +86,7 @@ def test_check_reports_failures_with_property_paths() -> None:
     assert result.inputs == inputs
 
 
-@pytest.mark.parametrize("unknown", [UNKNOWN, Unknown()], ids=["sentinel", "sdk-object"])
+@pytest.mark.parametrize("unknown", [UNKNOWN, SDK_UNKNOWN], ids=["sentinel", "sdk-object"])
 def test_check_passes_unknowns_through(unknown: Any) -> None:
     inputs = samples.pipeline(connection_id=unknown, data_model_id=unknown)
     result = PIPELINE_PROVIDER.check({}, {**inputs, PROVIDER_KEY: unknown})
@@ -201,7 +201,7 @@ def test_unknown_values_are_changes(after: dict[str, Any], expected: tuple[Any, 
         "obj-1", outputs_after_create(PIPELINE_PROVIDER, samples.pipeline()), {**after, PROVIDER_KEY: UNKNOWN}
     )
     assert (result.changes, sorted(result.replaces or []), result.delete_before_replace) == expected
-    as_sdk_objects = {k: Unknown() if v is UNKNOWN else v for k, v in after.items()}
+    as_sdk_objects = {k: SDK_UNKNOWN if v is UNKNOWN else v for k, v in after.items()}
     result = PIPELINE_PROVIDER.diff(
         "obj-1", outputs_after_create(PIPELINE_PROVIDER, samples.pipeline()), as_sdk_objects
     )
