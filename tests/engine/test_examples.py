@@ -1,0 +1,208 @@
+"""The quickstart's dev and prod stacks, and every example in examples/, under the real engine.
+
+The quickstart runs with the committed ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml`` files (copied to
+a temp directory so the test never edits them), pointed at the test's emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pulumi import automation as auto
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .conftest import StackFactory
+from .harness import PULUMI_BIN, PULUMI_ROOT, REPO_ROOT, EngineStack, engine_env
+
+EXAMPLES = REPO_ROOT / "examples"
+DEMO_PASSPHRASE = "wsync-demo"  # the passphrase of the committed Pulumi.dev.yaml / Pulumi.prod.yaml
+QUICKSTART_SECRETS = ("dev-snowflake-password", "dev-feed-key", "prod-snowflake-password", "prod-feed-key",
+                      "emulator-secret")
+QUICKSTART_OBJECTS = {wire.CONNECTIONS: 1, wire.DATA_MODELS: 2, wire.FIELD_TRANSFORMATIONS: 1, wire.PIPELINES: 2}
+
+
+def _run_file(path: Path) -> Any:
+    def program() -> None:
+        runpy.run_path(str(path), run_name="__main__")
+
+    return program
+
+
+def _counts(emulator: EmulatorHandle, workspace_id: str) -> dict[str, int]:
+    return {c: len(emulator.control.list_objects(workspace_id, c)) for c in wire.COLLECTIONS}
+
+
+def _writes(emulator: EmulatorHandle) -> int:
+    return sum(emulator.control.count(m) for m in ("POST", "PUT", "DELETE"))
+
+
+def _quickstart_stack(project_dir: Path, stack_name: str, emulator: EmulatorHandle) -> EngineStack:
+    env = engine_env(project_dir)
+    env["PULUMI_CONFIG_PASSPHRASE"] = DEMO_PASSPHRASE
+    (project_dir / "state").mkdir(exist_ok=True)
+    stack = auto.create_or_select_stack(
+        stack_name,
+        project_name="wsync-quickstart",
+        program=_run_file(EXAMPLES / "quickstart" / "__main__.py"),
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(project_dir),
+            pulumi_home=env["PULUMI_HOME"],
+            env_vars=env,
+            pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
+        ),
+    )
+    stack.set_all_config({
+        "mparticle:apiUrl": auto.ConfigValue(emulator.url),
+        "mparticle:authUrl": auto.ConfigValue(emulator.url),
+        "mparticle:maxRetryWait": auto.ConfigValue("5"),
+    })
+    return EngineStack(stack, project_dir)
+
+
+@pytest.fixture
+def quickstart_dir(tmp_path: Path) -> Path:
+    project = tmp_path / "quickstart"
+    project.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(REPO_ROOT / name, project / name)
+    shutil.copytree(EXAMPLES / "quickstart", project / "examples" / "quickstart")
+    return project
+
+
+@pytest.mark.engine
+def test_quickstart_dev_and_prod_stay_independent(quickstart_dir: Path, emulator: EmulatorHandle) -> None:
+    dev = _quickstart_stack(quickstart_dir, "dev", emulator)
+    prod = _quickstart_stack(quickstart_dir, "prod", emulator)
+    dev_ws = yaml.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]["mparticle:workspaceId"]
+    prod_ws = yaml.safe_load((REPO_ROOT / "Pulumi.prod.yaml").read_text())["config"]["mparticle:workspaceId"]
+    assert dev_ws != prod_ws
+
+    dev.up()
+    prod.up()
+    assert _counts(emulator, dev_ws) == QUICKSTART_OBJECTS
+    assert _counts(emulator, prod_ws) == QUICKSTART_OBJECTS
+    dev_states = {p["state"] for p in emulator.control.list_objects(dev_ws, wire.PIPELINES)}
+    prod_pipelines = emulator.control.list_objects(prod_ws, wire.PIPELINES)
+    assert dev_states == {"paused"}
+    assert {p["state"] for p in prod_pipelines} == {"active"}
+    assert {p["environment"] for p in prod_pipelines} == {"production"}
+    assert {p["schedule"]["frequency"] for p in prod_pipelines} == {"daily"}
+
+    # Nothing to do on either stack, and a repeated up writes nothing.
+    emulator.control.clear_log()
+    assert set(dev.preview().result.change_summary) == {"same"}
+    assert set(prod.preview().result.change_summary) == {"same"}
+    dev.up()
+    assert _writes(emulator) == 0, emulator.control.request_counts()
+
+    # A config change on dev touches dev only, and the preview names the property.
+    dev.stack.set_config("wsync-quickstart:frequency", auto.ConfigValue("weekly"))
+    preview = dev.preview()
+    assert preview.result.change_summary.get("update") == 2
+    assert "frequency" in preview.output
+    assert set(prod.preview().result.change_summary) == {"same"}
+    dev.up()
+    assert {p["schedule"]["frequency"] for p in emulator.control.list_objects(prod_ws, wire.PIPELINES)} == {"daily"}
+
+    # Destroying dev leaves prod's workspace as it was.
+    dev.destroy()
+    assert _counts(emulator, dev_ws) == dict.fromkeys(wire.COLLECTIONS, 0)
+    assert _counts(emulator, prod_ws) == QUICKSTART_OBJECTS
+    prod.destroy()
+    assert _counts(emulator, prod_ws) == dict.fromkeys(wire.COLLECTIONS, 0)
+
+
+@pytest.mark.engine
+def test_quickstart_secrets_never_in_plaintext(quickstart_dir: Path, emulator: EmulatorHandle) -> None:
+    dev = _quickstart_stack(quickstart_dir, "dev", emulator)
+    dev.up()
+    rotated = "rotated-snowflake-password-31f"
+    dev.stack.set_config("wsync-quickstart:snowflakePassword", auto.ConfigValue(rotated, secret=True))
+    preview = dev.preview()
+    assert preview.result.change_summary.get("update") == 1, preview.output
+    assert "[secret]" in preview.output
+    dev.up()
+    dev.refresh()
+    # The rotated password reached the server (a PUT carries every secret again).
+    connection = emulator.control.list_objects(dev.stack.get_config("mparticle:workspaceId").value,
+                                               wire.CONNECTIONS)[0]
+    assert "password" not in connection["config"]
+
+    env = engine_env(quickstart_dir) | {"PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE}
+    exported = subprocess.run(
+        [str(PULUMI_BIN / "pulumi"), "stack", "export", "--stack", "dev"],
+        cwd=quickstart_dir, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    json.loads(exported)
+    state_files = "".join(p.read_text(errors="replace") for p in (quickstart_dir / "state").rglob("*") if p.is_file())
+    everything = "\n".join([exported, state_files, *dev.transcript])
+    for secret in (*QUICKSTART_SECRETS, rotated):
+        assert secret not in everything, f"{secret!r} appears in plaintext"
+    dev.destroy()
+
+
+EXAMPLE_CONFIG: dict[str, dict[str, auto.ConfigValue]] = {
+    "bigquery_user_attributes": {
+        "serviceAccountKey": auto.ConfigValue('{"type": "service_account", "private_key": "example-bq-key-0c1"}',
+                                              secret=True),
+        "partnerFeedId": auto.ConfigValue("4242"),
+    },
+    "shared_snowflake": {
+        "snowflakePassword": auto.ConfigValue("example-snowflake-password", secret=True),
+        "feedKey": auto.ConfigValue("example-feed-key", secret=True),
+    },
+    "events_with_transformation": {
+        "redshiftPassword": auto.ConfigValue("example-redshift-password", secret=True),
+        "feedKey": auto.ConfigValue("example-feed-key", secret=True),
+    },
+    "adopt_existing": {},
+}
+
+
+def _seed_adoptable(emulator: EmulatorHandle) -> None:
+    ws = emulator.workspace_id
+    emulator.control.seed_object(ws, wire.CONNECTIONS, {
+        "id": "legacy-warehouse", "name": "Made in the UI", "service_provider": "databricks",
+        "config": {"provider": "acme-delta-share", "catalog": "main", "schema": "old"}})
+    emulator.control.seed_object(ws, wire.DATA_MODELS, {
+        "id": "legacy-model", "name": "Made in the UI", "type": "sql",
+        "config": {"sql_query": "SELECT customer_id FROM main.crm.loyalty"}})
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("example", sorted(EXAMPLE_CONFIG))
+def test_example(example: str, make_stack: StackFactory, emulator: EmulatorHandle) -> None:
+    directory = EXAMPLES / example
+    project = yaml.safe_load((directory / "Pulumi.yaml").read_text())["name"]
+    config = {f"{project}:{key}": value for key, value in EXAMPLE_CONFIG[example].items()}
+    if example == "adopt_existing":
+        _seed_adoptable(emulator)
+    stack = make_stack(_run_file(directory / "__main__.py"), project=project, config=config)
+
+    up = stack.up()
+    assert up.result.summary.result == "succeeded"
+    created = sum(_counts(emulator, emulator.workspace_id).values())
+    managed = [r for r in stack.resources() if r["type"].startswith("pulumi-python:dynamic/")]
+    assert created == len(managed)
+    if example == "adopt_existing":
+        adopted = emulator.control.get_object(emulator.workspace_id, wire.CONNECTIONS, "legacy-warehouse")
+        assert adopted is not None and adopted["config"]["schema"] == "crm"
+        assert emulator.control.count("POST") == 0
+    emulator.control.clear_log()
+    assert set(stack.preview().result.change_summary) == {"same"}
+    assert emulator.control.requests() == []
+    stack.destroy()
+    assert sum(_counts(emulator, emulator.workspace_id).values()) == 0
+    printed = "\n".join(stack.transcript)
+    for value in EXAMPLE_CONFIG[example].values():
+        if value.secret:
+            assert value.value not in printed, "a secret was printed by the engine"
