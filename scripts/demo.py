@@ -114,7 +114,7 @@ def main() -> int:
             run_with_cli(env)
         else:
             run_with_automation_api(env)
-    except Exception as exc:  # noqa: BLE001 - print a short line, not a traceback, for a failed demo step
+    except Exception as exc:
         print(f"\nthe demo failed: {exc}", file=sys.stderr)
         return 1
     finally:
