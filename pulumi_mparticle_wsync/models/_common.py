@@ -40,7 +40,6 @@ RESOURCE_ID: Final = "resource_id"
 NAME_PREFIX: Final = "name_prefix"
 WORKSPACE_ID: Final = "workspace_id"
 ADOPT: Final = "adopt"
-COMMON_INPUT_KEYS: Final = (NAME, RESOURCE_ID, NAME_PREFIX, WORKSPACE_ID, ADOPT)
 
 # Output keys for the server-computed fields every resource exposes.
 STATUS: Final = "status"
