@@ -16,6 +16,7 @@ from .middleware import EmulatorMiddleware
 from .settings import EmulatorSettings
 from .state import EmulatorState
 
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_MESSAGES = {
     404: "no such endpoint: the API lives under /platform/v2/workspaces/{workspaceId}/ "
     "and the token endpoint at /oauth/token",
@@ -33,7 +34,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
     if exc.status_code == 405 and "Allow" in headers:
-        allowed = ", ".join(m for m in headers["Allow"].split(", ") if m != "HEAD")
+        methods = [m for m in headers["Allow"].split(", ") if m in _METHOD_ORDER]
+        allowed = ", ".join(sorted(methods, key=_METHOD_ORDER.index))
         message = f"{request.method} is not allowed on {request.url.path}: use {allowed}"
     return error_response(EmulatorError(exc.status_code, message, headers))
 

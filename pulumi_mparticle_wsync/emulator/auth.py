@@ -39,9 +39,7 @@ class TokenAuthority:
         """Validate a token request body and mint a token, or raise 400/401."""
         problems = Problems()
         fields = Fields.root(body, problems)
-        client_id = fields.string(
-            wire.TOKEN_CLIENT_ID, missing="required: send the API credential's client id"
-        )
+        client_id = fields.string(wire.TOKEN_CLIENT_ID, missing="required: send the API credential's client id")
         client_secret = fields.string(
             wire.TOKEN_CLIENT_SECRET, secret=True, missing="required: send the API credential's client secret"
         )
@@ -55,13 +53,9 @@ class TokenAuthority:
         problems.raise_if_any()
         assert client_id is not None and client_secret is not None
         id_ok = hmac.compare_digest(client_id.encode("utf-8", "surrogatepass"), self._client_id.encode())
-        secret_ok = hmac.compare_digest(
-            client_secret.encode("utf-8", "surrogatepass"), self._client_secret.encode()
-        )
+        secret_ok = hmac.compare_digest(client_secret.encode("utf-8", "surrogatepass"), self._client_secret.encode())
         if not (id_ok and secret_ok):
-            raise unauthorized(
-                "client_id or client_secret is wrong: use the credentials the emulator printed on start"
-            )
+            raise unauthorized("client_id or client_secret is wrong: use the credentials the emulator printed on start")
         lifetime = self._lifetime()
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         self._store.add_token(_hash(token), self._clock.now() + lifetime)

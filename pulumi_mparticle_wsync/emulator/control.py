@@ -79,9 +79,7 @@ def _segment(value: str) -> str:
 
 
 class EmulatorControl:
-    def __init__(
-        self, url: str, *, timeout: float = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None
-    ):
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None):
         self.url = url.rstrip("/")
         self._http = httpx.Client(base_url=self.url + CONTROL_PREFIX, timeout=timeout, transport=transport)
 
@@ -136,11 +134,7 @@ class EmulatorControl:
             1
             for record in self.requests()
             if record.method == method.upper()
-            and (
-                record.collection == collection
-                if collection is not None
-                else record.collection != TOKEN_COLLECTION
-            )
+            and (record.collection == collection if collection is not None else record.collection != TOKEN_COLLECTION)
             and (workspace_id is None or record.workspace_id == workspace_id)
         )
 
@@ -162,9 +156,7 @@ class EmulatorControl:
         self, workspace_id: str, collection: str, object_id: str, changes: dict[str, Any]
     ) -> dict[str, Any]:
         """Deep-merge ``changes`` into the stored object (no validation), like an edit in the UI."""
-        edited: dict[str, Any] = self._call(
-            "PATCH", self._object_path(workspace_id, collection, object_id), changes
-        )
+        edited: dict[str, Any] = self._call("PATCH", self._object_path(workspace_id, collection, object_id), changes)
         return edited
 
     def delete_object(self, workspace_id: str, collection: str, object_id: str) -> bool:

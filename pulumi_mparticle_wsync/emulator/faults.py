@@ -159,9 +159,7 @@ def parse_fault(spec: object, fault_id: str) -> Fault:
     if not isinstance(spec, dict):
         raise bad_request(f"fault: must be a JSON object, not {type_name(spec)}")
     problems: list[str] = [
-        f"{key}: unknown fault field (allowed: {', '.join(_SPEC_KEYS)})"
-        for key in spec
-        if key not in _SPEC_KEYS
+        f"{key}: unknown fault field (allowed: {', '.join(_SPEC_KEYS)})" for key in spec if key not in _SPEC_KEYS
     ]
     kind = spec.get("kind")
     if kind not in FAULT_KINDS:
@@ -231,8 +229,6 @@ def _integer(spec: Mapping[str, Any], key: str, minimum: int | None, problems: l
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
-        problems.append(
-            f"{key}: must be an integer" + (f" of at least {minimum}" if minimum is not None else "")
-        )
+        problems.append(f"{key}: must be an integer" + (f" of at least {minimum}" if minimum is not None else ""))
         return None
     return value

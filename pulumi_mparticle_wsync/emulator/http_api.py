@@ -43,14 +43,8 @@ def api_routes(state: EmulatorState) -> list[Route]:
     async def list_objects(request: Request, workspace_id: str) -> Response:
         collection = request.path_params["collection"]
         provider = request.query_params.get(wire.SERVICE_PROVIDER_PARAM)
-        if (
-            collection == wire.CONNECTIONS
-            and provider is not None
-            and provider.lower() not in wire.SERVICE_PROVIDERS
-        ):
-            raise bad_request(
-                f"{wire.SERVICE_PROVIDER_PARAM}: use one of {', '.join(wire.SERVICE_PROVIDERS)}"
-            )
+        if collection == wire.CONNECTIONS and provider is not None and provider.lower() not in wire.SERVICE_PROVIDERS:
+            raise bad_request(f"{wire.SERVICE_PROVIDER_PARAM}: use one of {', '.join(wire.SERVICE_PROVIDERS)}")
         if collection != wire.CONNECTIONS:
             provider = None
         return json_answer(service.list_objects(workspace_id, collection, provider))

@@ -88,9 +88,7 @@ def json_answer(content: Any, status_code: int = 200) -> JSONResponse:
 
 
 def error_response(exc: EmulatorError) -> Response:
-    return JSONResponse(
-        error_body(exc.status_code, exc.messages), status_code=exc.status_code, headers=exc.headers
-    )
+    return JSONResponse(error_body(exc.status_code, exc.messages), status_code=exc.status_code, headers=exc.headers)
 
 
 def no_content() -> Response:

@@ -111,11 +111,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
     async def advance_clock(request: Request) -> Response:
         body = await read_json(request)
         seconds = body.get("seconds") if isinstance(body, dict) else None
-        if (
-            not isinstance(seconds, int | float)
-            or isinstance(seconds, bool)
-            or not 0 <= seconds <= 10 * 365 * 86400
-        ):
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds <= 10 * 365 * 86400:
             raise bad_request("seconds: must be a number of seconds from 0 to ten years")
         state.advance_clock(float(seconds))
         return json_answer(clock_answer())

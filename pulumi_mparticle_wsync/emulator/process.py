@@ -36,6 +36,7 @@ class EmulatorProcess:
         self._extra_args = extra_args or []
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self.process: subprocess.Popen[str] | None = None
+        self._output: tuple[str, str] | None = None
         self.port = 0
 
     @property
@@ -90,20 +91,20 @@ class EmulatorProcess:
         return self
 
     def stop(self) -> tuple[str, str]:
-        """Stop with SIGTERM (kill after a timeout); returns the process's stdout and stderr."""
-        out = err = ""
-        if self.process is not None:
+        """Stop with SIGTERM (kill after a timeout); returns the process's stdout and stderr.
+        Calling it again returns the same output."""
+        if self.process is not None and self._output is None:
             if self.process.poll() is None:
                 self.process.terminate()
             try:
-                out, err = self.process.communicate(timeout=STOP_TIMEOUT_SECONDS)
+                self._output = self.process.communicate(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                out, err = self.process.communicate()
+                self._output = self.process.communicate()
         if self._tempdir is not None:
             self._tempdir.cleanup()
             self._tempdir = None
-        return out, err
+        return self._output or ("", "")
 
     def __enter__(self) -> EmulatorProcess:
         return self.start()

@@ -27,9 +27,7 @@ EVENTS_PER_BATCH: Final = 100
 EMULATED_FAILURE: Final = "the emulator was told to fail this pipeline's runs (control API run outcome)"
 
 
-def new_run_record(
-    pipeline: Mapping[str, Any], now: float, interval_start: str, outcome: str
-) -> dict[str, Any]:
+def new_run_record(pipeline: Mapping[str, Any], now: float, interval_start: str, outcome: str) -> dict[str, Any]:
     return {
         # Whole milliseconds, as the answers show them, so date filters compare exactly.
         "triggered_at": math.floor(now * 1000) / 1000,
@@ -50,9 +48,7 @@ def run_status(record: Mapping[str, Any], now: float) -> str:
     return str(record["outcome"])
 
 
-def interval_start(
-    pipeline: Mapping[str, Any], previous_runs: Sequence[Mapping[str, Any]], now: float
-) -> str:
+def interval_start(pipeline: Mapping[str, Any], previous_runs: Sequence[Mapping[str, Any]], now: float) -> str:
     """Where an on-demand run starts reading: the end of the last successful run, else
     ``schedule.start``, else when the pipeline was created (spec §7)."""
     for record in reversed(previous_runs):
@@ -70,9 +66,7 @@ def render_run(run_id: int, pipeline_id: str, record: Mapping[str, Any], now: fl
     status = run_status(record, now)
     triggered_at = float(record["triggered_at"])
     finished = status not in ACTIVE_STATUSES
-    records = (
-        min(1_000 + (run_id * 7_919) % 9_000, ON_DEMAND_RECORD_LIMIT) if status == OUTCOME_SUCCESS else 0
-    )
+    records = min(1_000 + (run_id * 7_919) % 9_000, ON_DEMAND_RECORD_LIMIT) if status == OUTCOME_SUCCESS else 0
     batches = -(-records // EVENTS_PER_BATCH) if record.get("pipeline_type") == "events" else 0
     return {
         wire.PIPELINE_RUN_ID: run_id,

@@ -78,9 +78,7 @@ class WarehouseSyncService:
         return None if document is None else render(collection, document, self._switches())
 
     # --- writes -------------------------------------------------------------------------
-    def create(
-        self, workspace_id: str, collection: str, body: object, *, actor: str | None = None
-    ) -> dict[str, Any]:
+    def create(self, workspace_id: str, collection: str, body: object, *, actor: str | None = None) -> dict[str, Any]:
         kind = kind_of(collection)
         with self._store.transaction():
             document = kind.normalise(body, WriteContext(workspace_id))
@@ -139,9 +137,7 @@ class WarehouseSyncService:
             self._remove(workspace_id, collection, object_id)
 
     # --- out of band (control API: "someone in the mParticle UI") ----------------------
-    def edit(
-        self, workspace_id: str, collection: str, object_id: str, changes: object, actor: str
-    ) -> dict[str, Any]:
+    def edit(self, workspace_id: str, collection: str, object_id: str, changes: object, actor: str) -> dict[str, Any]:
         """Deep-merge ``changes`` into the stored object without validation; bumps last_modified_*."""
         kind = kind_of(collection)
         if not isinstance(changes, dict):

@@ -71,9 +71,7 @@ class Store:
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{path} is not a usable SQLite data file ({exc}): use another --data file"
-            ) from exc
+            raise StoreError(f"{path} is not a usable SQLite data file ({exc}): use another --data file") from exc
 
     def close(self) -> None:
         with self._lock:
@@ -168,9 +166,7 @@ class Store:
 
     def delete_runs(self, workspace_id: str, pipeline_id: str) -> None:
         with self.transaction():
-            self._db.execute(
-                "DELETE FROM runs WHERE workspace_id=? AND pipeline_id=?", (workspace_id, pipeline_id)
-            )
+            self._db.execute("DELETE FROM runs WHERE workspace_id=? AND pipeline_id=?", (workspace_id, pipeline_id))
 
     # --- tokens (stored as hashes) ------------------------------------------------------
     def add_token(self, token_hash: str, expires_at: float) -> None:
@@ -182,9 +178,7 @@ class Store:
 
     def token_expiry(self, token_hash: str) -> float | None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT expires_at FROM tokens WHERE token_hash=?", (token_hash,)
-            ).fetchone()
+            row = self._db.execute("SELECT expires_at FROM tokens WHERE token_hash=?", (token_hash,)).fetchone()
         return None if row is None else float(row[0])
 
     def expire_tokens(self, at: float) -> int:

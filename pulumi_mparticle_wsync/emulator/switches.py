@@ -49,9 +49,7 @@ class Switches:
                 or isinstance(lifetime, bool)
                 or not 1 <= lifetime <= MAX_TOKEN_LIFETIME_SECONDS
             ):
-                problems.append(
-                    f"token_lifetime_seconds: must be an integer from 1 to {MAX_TOKEN_LIFETIME_SECONDS}"
-                )
+                problems.append(f"token_lifetime_seconds: must be an integer from 1 to {MAX_TOKEN_LIFETIME_SECONDS}")
         if problems:
             raise bad_request(*problems)
         return replace(self, **{name: changes[name] for name in changes})

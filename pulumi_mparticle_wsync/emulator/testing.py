@@ -38,9 +38,7 @@ class EmulatorHandle:
         return self.url
 
 
-def handle_for(
-    url: str, settings: EmulatorSettings, workspace_id: str = DEFAULT_TEST_WORKSPACE_ID
-) -> EmulatorHandle:
+def handle_for(url: str, settings: EmulatorSettings, workspace_id: str = DEFAULT_TEST_WORKSPACE_ID) -> EmulatorHandle:
     return EmulatorHandle(
         url=url,
         client_id=settings.client_id,

@@ -74,9 +74,7 @@ def connection(object_id: str = "conn-1", provider: str = wire.SNOWFLAKE, **chan
     return body
 
 
-def data_model(
-    object_id: str = "model-1", sql: str = "SELECT email, plan FROM users", **changes: Any
-) -> Body:
+def data_model(object_id: str = "model-1", sql: str = "SELECT email, plan FROM users", **changes: Any) -> Body:
     body: Body = {"id": object_id, "name": f"Model {object_id}", "type": "sql", "config": {"sql_query": sql}}
     body.update(changes)
     return body
@@ -135,9 +133,7 @@ def fast_http_client(base_url: str, **kwargs: Any) -> httpx.Client:
     """A plain-HTTP loopback client that starts fast: Nagle off (else a POST's header and body
     writes can wait 40 ms for a delayed ACK) and no CA bundle loaded (``verify=False``; there is
     no TLS on loopback, and loading certificates costs ~50 ms per client)."""
-    transport = httpx.HTTPTransport(
-        verify=False, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-    )
+    transport = httpx.HTTPTransport(verify=False, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
     return httpx.Client(base_url=base_url, transport=transport, timeout=30, **kwargs)
 
 

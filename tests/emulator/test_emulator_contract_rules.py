@@ -97,9 +97,7 @@ RULES: list[Rule] = [
     Rule("id uses letters digits - _", C, connection("Conn_2-b"), connection("conn 2"), "id: contains ' '"),
     Rule("id has no slash", D, data_model("model-a"), data_model("model/a"), "id: contains '/'"),
     Rule("id has no dots", D, data_model("model-dots"), data_model(".."), "id: contains '.'"),
-    Rule(
-        "id at most 64 characters", C, connection("c" * 64), connection("c" * 65), "id: is 65 characters long"
-    ),
+    Rule("id at most 64 characters", C, connection("c" * 64), connection("c" * 65), "id: is 65 characters long"),
     Rule(
         "id is 1000 characters",
         T,
@@ -266,9 +264,7 @@ RULES: list[Rule] = [
         without(transformation(), "mappings"),
         "mappings: required",
     ),
-    Rule(
-        "at least one mapping", T, transformation(), transformation(mappings=[]), "mappings: add at least one"
-    ),
+    Rule("at least one mapping", T, transformation(), transformation(mappings=[]), "mappings: add at least one"),
     Rule(
         "mapping is an object",
         T,
@@ -286,27 +282,21 @@ RULES: list[Rule] = [
     Rule(
         "column mapping needs source",
         T,
-        transformation(
-            mappings=[{"mapping_type": "column", "source": "a", "destination": "user_attributes.a"}]
-        ),
+        transformation(mappings=[{"mapping_type": "column", "source": "a", "destination": "user_attributes.a"}]),
         transformation(mappings=[{"mapping_type": "column", "destination": "user_attributes.a"}]),
         "mappings[0]: a 'column' mapping needs source",
     ),
     Rule(
         "column mapping needs destination",
         T,
-        transformation(
-            mappings=[{"mapping_type": "column", "source": "a", "destination": "events[].data.a"}]
-        ),
+        transformation(mappings=[{"mapping_type": "column", "source": "a", "destination": "events[].data.a"}]),
         transformation(mappings=[{"mapping_type": "column", "source": "a"}]),
         "mappings[0]: a 'column' mapping needs destination",
     ),
     Rule(
         "static mapping needs value",
         T,
-        transformation(
-            mappings=[{"mapping_type": "static", "destination": "events[].event_type", "value": 3}]
-        ),
+        transformation(mappings=[{"mapping_type": "static", "destination": "events[].event_type", "value": 3}]),
         transformation(mappings=[{"mapping_type": "static", "destination": "events[].event_type"}]),
         "mappings[0]: a 'static' mapping needs value",
     ),
@@ -316,9 +306,7 @@ RULES: list[Rule] = [
         transformation(
             mappings=[{"mapping_type": "static", "source": None, "destination": "events[].x", "value": "v"}]
         ),
-        transformation(
-            mappings=[{"mapping_type": "static", "source": "a", "destination": "events[].x", "value": "v"}]
-        ),
+        transformation(mappings=[{"mapping_type": "static", "source": "a", "destination": "events[].x", "value": "v"}]),
         "mappings[0]: a 'static' mapping must not have source",
     ),
     Rule(
@@ -466,9 +454,7 @@ RULES: list[Rule] = [
     Rule(
         "sync_mode bounds are ISO 8601",
         P,
-        pipeline(
-            sync_mode={**INCREMENTAL, "from": "2024-01-01T00:00:00Z", "until": "2024-02-01T00:00:00+00:00"}
-        ),
+        pipeline(sync_mode={**INCREMENTAL, "from": "2024-01-01T00:00:00Z", "until": "2024-02-01T00:00:00+00:00"}),
         pipeline(sync_mode={**INCREMENTAL, "from": "last tuesday"}),
         "sync_mode.from: 'last tuesday' is not an ISO 8601 timestamp",
     ),

@@ -91,9 +91,7 @@ def test_get_and_list_objects_as_the_api_serves_them(api: ApiSession, emulator: 
 
 def test_edit_object_deep_merges_and_bumps_last_modified(api: ApiSession, emulator: EmulatorHandle) -> None:
     api.create_ok(C, connection("c1"))
-    edited = emulator.control.edit_object(
-        "1001", C, "c1", {"name": "Edited in the UI", "config": {"role": "R2"}}
-    )
+    edited = emulator.control.edit_object("1001", C, "c1", {"name": "Edited in the UI", "config": {"role": "R2"}})
     assert edited["name"] == "Edited in the UI"
     assert edited["config"]["role"] == "R2"
     assert edited["config"]["warehouse"] == "COMPUTE_WH"  # untouched keys stay
@@ -104,17 +102,13 @@ def test_edit_object_deep_merges_and_bumps_last_modified(api: ApiSession, emulat
 
 def test_edit_object_can_set_server_fields(api: ApiSession, emulator: EmulatorHandle) -> None:
     api.create_ok(C, connection("c1"))
-    emulator.control.edit_object(
-        "1001", C, "c1", {"status": "faulted", "errors": [{"message": "bad password"}]}
-    )
+    emulator.control.edit_object("1001", C, "c1", {"status": "faulted", "errors": [{"message": "bad password"}]})
     answer = api.get(C, "c1").json()
     assert answer["status"] == "faulted"
     assert answer["errors"] == [{"message": "bad password"}]
 
 
-def test_edit_object_refuses_missing_objects_and_id_changes(
-    api: ApiSession, emulator: EmulatorHandle
-) -> None:
+def test_edit_object_refuses_missing_objects_and_id_changes(api: ApiSession, emulator: EmulatorHandle) -> None:
     with pytest.raises(EmulatorControlError) as missing:
         emulator.control.edit_object("1001", C, "nope", {"name": "x"})
     assert missing.value.status_code == 404

@@ -62,9 +62,7 @@ def test_drop_cuts_the_connection_without_applying(api: ApiSession, emulator: Em
     assert [(r.method, r.status) for r in dropped] == [("POST", DROPPED_STATUS)]
 
 
-def test_drop_after_apply_loses_the_answer_but_keeps_the_write(
-    api: ApiSession, emulator: EmulatorHandle
-) -> None:
+def test_drop_after_apply_loses_the_answer_but_keeps_the_write(api: ApiSession, emulator: EmulatorHandle) -> None:
     emulator.control.add_fault("drop", method="POST", path_regex=f"/{C}$", count=1, after_apply=True)
     with pytest.raises(httpx.RemoteProtocolError):
         api.create(C, connection("c1"))

@@ -136,9 +136,7 @@ def test_put_must_resend_secrets_and_masked_literal_keeps_them() -> None:
         del without_password["config"]["password"]
         refused = api.replace(C, "c", without_password)
         assert refused.status_code == 400
-        assert "config.password: required for service_provider snowflake; it is write-only" in message_text(
-            refused
-        )
+        assert "config.password: required for service_provider snowflake; it is write-only" in message_text(refused)
 
         masked = connection("c", name="Renamed")
         masked["config"]["password"] = wire.MASKED_SECRET
@@ -202,9 +200,7 @@ def test_service_provider_cannot_change(api: ApiSession) -> None:
 
 def test_pipeline_type_cannot_change(linked_api: ApiSession) -> None:
     linked_api.create_ok(P, pipeline())
-    changed = linked_api.replace(
-        P, "pipe-1", pipeline(pipeline_type="events", field_transformation_id="ft-1")
-    )
+    changed = linked_api.replace(P, "pipe-1", pipeline(pipeline_type="events", field_transformation_id="ft-1"))
     assert changed.status_code == 400
     assert "pipeline_type: cannot change from user_attributes to events" in message_text(changed)
     assert linked_api.replace(P, "pipe-1", pipeline(name="same type")).status_code == 200
@@ -262,7 +258,4 @@ def test_the_limit_is_per_workspace(linked_api: ApiSession, emulator: EmulatorHa
         linked_api.create_ok(P, pipeline(f"p{n}"))
     for collection, body in ((C, connection()), (D, data_model())):
         emulator.control.seed_object("2002", collection, body)
-    assert (
-        linked_api.request("POST", linked_api.path(P, workspace_id="2002"), json=pipeline()).status_code
-        == 200
-    )
+    assert linked_api.request("POST", linked_api.path(P, workspace_id="2002"), json=pipeline()).status_code == 200

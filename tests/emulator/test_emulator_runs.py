@@ -49,9 +49,8 @@ def test_only_on_demand_pipelines_can_be_triggered(linked_api: ApiSession) -> No
     linked_api.create_ok(P, pipeline("hourly"))
     answer = linked_api.request("POST", linked_api.path(P, "hourly", wire.TRIGGER))
     assert answer.status_code == 400
-    assert (
-        "Pipeline hourly has schedule.type interval: only on_demand pipelines can be triggered"
-        in message_text(answer)
+    assert "Pipeline hourly has schedule.type interval: only on_demand pipelines can be triggered" in message_text(
+        answer
     )
 
 
@@ -99,9 +98,7 @@ def test_run_outcome_can_be_switched_to_failed(on_demand: ApiSession, emulator: 
     assert failed[wire.RUN_RECORDS_EXTRACTED] == 0
 
 
-def test_each_run_starts_where_the_last_success_ended(
-    on_demand: ApiSession, emulator: EmulatorHandle
-) -> None:
+def test_each_run_starts_where_the_last_success_ended(on_demand: ApiSession, emulator: EmulatorHandle) -> None:
     first_id = trigger(on_demand)[wire.PIPELINE_RUN_ID]
     first = run(on_demand, first_id)
     assert first[wire.RUN_DATA_INTERVAL_START] == "2024-01-01T00:00:00.000Z"  # schedule.start
@@ -140,9 +137,7 @@ def test_events_runs_report_event_batches(linked_api: ApiSession, emulator: Emul
     run_id = trigger(linked_api, "ev")[wire.PIPELINE_RUN_ID]
     emulator.control.advance_clock(runs.RUN_SECONDS)
     done = run(linked_api, run_id, "ev")
-    assert (
-        isinstance(done[wire.RUN_EVENT_BATCHES_GENERATED], int) and done[wire.RUN_EVENT_BATCHES_GENERATED] > 0
-    )
+    assert isinstance(done[wire.RUN_EVENT_BATCHES_GENERATED], int) and done[wire.RUN_EVENT_BATCHES_GENERATED] > 0
 
 
 def test_runs_are_listed_newest_first_with_paging(on_demand: ApiSession, emulator: EmulatorHandle) -> None:
@@ -185,9 +180,7 @@ def test_runs_filter_by_date(on_demand: ApiSession, emulator: EmulatorHandle) ->
         (wire.RUNS_START_DATE_PARAM, "yesterday", "startDate: 'yesterday' is not an ISO 8601 timestamp"),
     ],
 )
-def test_bad_run_query_parameters_are_400(
-    on_demand: ApiSession, param: str, value: str, fragment: str
-) -> None:
+def test_bad_run_query_parameters_are_400(on_demand: ApiSession, param: str, value: str, fragment: str) -> None:
     answer = on_demand.request("GET", on_demand.path(P, "od", wire.RUNS), params={param: value})
     assert answer.status_code == 400
     assert fragment in message_text(answer)

@@ -29,9 +29,7 @@ def test_defaults(emulator: EmulatorHandle) -> None:
     }
 
 
-def test_secret_mode_mask_answers_the_masked_literal(
-    linked_api: ApiSession, emulator: EmulatorHandle
-) -> None:
+def test_secret_mode_mask_answers_the_masked_literal(linked_api: ApiSession, emulator: EmulatorHandle) -> None:
     emulator.control.set_switches(secret_mode=wire.SECRET_MODE_MASK)
     created = linked_api.create_ok(C, connection("bq", wire.BIGQUERY))
     assert created["config"]["service_account_key"] == wire.MASKED_SECRET
@@ -91,9 +89,7 @@ def test_switches_reset_between_tests(emulator: EmulatorHandle) -> None:
         ({"colour": "red"}, "colour: unknown switch"),
     ],
 )
-def test_bad_switch_values_are_refused(
-    emulator: EmulatorHandle, changes: dict[str, object], fragment: str
-) -> None:
+def test_bad_switch_values_are_refused(emulator: EmulatorHandle, changes: dict[str, object], fragment: str) -> None:
     with fast_http_client(emulator.url) as http:  # raw, to send names the Python API does not have
         answer = http.post("/_emulator/switches", json=changes)
     assert answer.status_code == 400

@@ -28,9 +28,7 @@ def read_id_and_name(fields: Fields) -> dict[str, Any]:
     return document
 
 
-def read_secret(
-    fields: Fields, key: str, previous: Mapping[str, Any] | None, *, required: bool
-) -> str | None:
+def read_secret(fields: Fields, key: str, previous: Mapping[str, Any] | None, *, required: bool) -> str | None:
     """A write-only string. On PUT the masked literal ``************`` keeps the stored value,
     so a client that sends back what a masked GET returned does not overwrite the secret."""
     value = fields.data.get(key)

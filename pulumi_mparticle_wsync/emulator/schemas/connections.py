@@ -23,9 +23,7 @@ def normalise(body: object, context: WriteContext) -> dict[str, Any]:
     provider = _read_provider(fields)
     if provider is not None:
         document[wire.SERVICE_PROVIDER] = provider
-    document[wire.STATE] = (
-        fields.string(wire.STATE, required=False, choices=wire.CONNECTION_STATES) or "active"
-    )
+    document[wire.STATE] = fields.string(wire.STATE, required=False, choices=wire.CONNECTION_STATES) or "active"
     config = fields.obj(wire.CONFIG)
     if config is not None and provider is not None:
         previous = context.previous
@@ -46,9 +44,13 @@ def normalise(body: object, context: WriteContext) -> dict[str, Any]:
     return document
 
 
+ALL_CONFIG_SECRETS: Final = tuple(sorted({key for keys in wire.CONFIG_SECRETS.values() for key in keys}))
+
+
 def secret_paths(document: Mapping[str, Any]) -> list[SecretPath]:
-    provider = str(document.get(wire.SERVICE_PROVIDER, "")).lower()
-    return [(wire.CONFIG, key) for key in wire.CONFIG_SECRETS.get(provider, ())]
+    # Every provider's secret keys, not just this provider's: an out-of-band edit may change
+    # service_provider, and a stored password must stay hidden even then.
+    return [(wire.CONFIG, key) for key in ALL_CONFIG_SECRETS]
 
 
 def provider_label(provider: str, case: str) -> str:
@@ -57,17 +59,13 @@ def provider_label(provider: str, case: str) -> str:
 
 
 def _read_provider(fields: Fields) -> str | None:
-    raw = fields.string(
-        wire.SERVICE_PROVIDER, missing=f"required: use one of {', '.join(wire.SERVICE_PROVIDERS)}"
-    )
+    raw = fields.string(wire.SERVICE_PROVIDER, missing=f"required: use one of {', '.join(wire.SERVICE_PROVIDERS)}")
     if raw is None:
         return None
     # Responses may capitalise it, so a client echoing ``Snowflake`` back is accepted.
     provider = raw.lower()
     if provider not in wire.SERVICE_PROVIDERS:
-        fields.report(
-            wire.SERVICE_PROVIDER, f"{shown(raw)} is not one of {', '.join(wire.SERVICE_PROVIDERS)}"
-        )
+        fields.report(wire.SERVICE_PROVIDER, f"{shown(raw)} is not one of {', '.join(wire.SERVICE_PROVIDERS)}")
         return None
     return provider
 
@@ -110,12 +108,8 @@ def _server_filled(provider: str, workspace_id: str, connection_id: str) -> dict
     """Values the server fills in when absent [R]; stable so a replace without them causes no drift."""
     if provider == wire.SNOWFLAKE:
         return {
-            "aws_iam_user_arn": (
-                f"arn:aws:iam::{EMULATED_AWS_ACCOUNT}:user/mparticle-warehouse-sync-{workspace_id}"
-            ),
-            "aws_external_id": str(
-                uuid.uuid5(uuid.NAMESPACE_URL, f"wsync-emulator:{workspace_id}:{connection_id}")
-            ),
+            "aws_iam_user_arn": (f"arn:aws:iam::{EMULATED_AWS_ACCOUNT}:user/mparticle-warehouse-sync-{workspace_id}"),
+            "aws_external_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"wsync-emulator:{workspace_id}:{connection_id}")),
         }
     if provider == wire.REDSHIFT:
         return {"port": wire.REDSHIFT_DEFAULT_PORT}

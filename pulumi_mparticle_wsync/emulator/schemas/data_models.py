@@ -21,14 +21,10 @@ def normalise(body: object, context: WriteContext) -> dict[str, Any]:
         fields.string(wire.DATA_MODEL_TYPE, required=False, choices=(wire.DATA_MODEL_TYPE_SQL,))
         or wire.DATA_MODEL_TYPE_SQL
     )
-    document[wire.STATE] = (
-        fields.string(wire.STATE, required=False, choices=wire.DATA_MODEL_STATES) or "active"
-    )
+    document[wire.STATE] = fields.string(wire.STATE, required=False, choices=wire.DATA_MODEL_STATES) or "active"
     config = fields.obj(wire.CONFIG)
     if config is not None:
-        query = config.string(
-            wire.SQL_QUERY, missing="required: write the SELECT statement that reads the warehouse"
-        )
+        query = config.string(wire.SQL_QUERY, missing="required: write the SELECT statement that reads the warehouse")
         if query is not None and (problem := rules.sql_problem(query)) is not None:
             config.report(wire.SQL_QUERY, problem)
         config.refuse_unknown((wire.SQL_QUERY,))

@@ -55,11 +55,7 @@ def normalise(body: object, context: WriteContext) -> dict[str, Any]:
     transformation = fields.identifier(
         wire.FIELD_TRANSFORMATION_ID, required=False, what="id of an existing field transformation"
     )
-    if (
-        pipeline_type == _EVENTS
-        and transformation is None
-        and not fields.present(wire.FIELD_TRANSFORMATION_ID)
-    ):
+    if pipeline_type == _EVENTS and transformation is None and not fields.present(wire.FIELD_TRANSFORMATION_ID):
         fields.report(
             wire.FIELD_TRANSFORMATION_ID,
             "required when pipeline_type is events: name the field transformation that maps the columns",
@@ -112,8 +108,7 @@ def _check_sync_mode(fields: Fields) -> None:
         sync.string(
             wire.SYNC_ITERATOR_DATA_TYPE,
             choices=wire.ITERATOR_DATA_TYPES,
-            missing="required when sync_mode.type is incremental; use one of "
-            + ", ".join(wire.ITERATOR_DATA_TYPES),
+            missing="required when sync_mode.type is incremental; use one of " + ", ".join(wire.ITERATOR_DATA_TYPES),
         )
     elif sync_type == _FULL:
         for key in (wire.SYNC_ITERATOR_FIELD, wire.SYNC_ITERATOR_DATA_TYPE):

@@ -38,9 +38,7 @@ def secret_paths(document: Mapping[str, Any]) -> list[SecretPath]:
 
 def _check_mapping(mapping: object, path: str, problems: Problems) -> None:
     if not isinstance(mapping, dict):
-        problems.add(
-            path, f"must be an object with mapping_type, source, destination, value; not {type_name(mapping)}"
-        )
+        problems.add(path, f"must be an object with mapping_type, source, destination, value; not {type_name(mapping)}")
         return
     fields = Fields(mapping, f"{path}.", problems)
     before = len(problems.messages)
