@@ -1,16 +1,36 @@
 """``EmulatorControl``: a small httpx client over the emulator's ``/_emulator`` test controls.
 
 Tests use it to reset state, read the request log, change objects out of band (as someone using
-the mParticle UI would), move the clock, expire tokens, flip the §8 switches and inject faults::
+the mParticle UI would), move the clock, expire tokens, flip the spec's §8 switches and inject
+faults::
 
     control = EmulatorControl("http://127.0.0.1:8484")
     control.add_fault("rate_limit", method="POST", path_regex="/connections$", count=2, retry_after=1)
     ...
     assert control.count("POST", wire.CONNECTIONS) == 3
 
+Methods and the endpoints behind them (all under ``/_emulator``; no token; loopback clients only):
+
+=========================================  ================================================
+``reset()``                                ``POST /reset``
+``requests()`` / ``clear_log()``           ``GET`` / ``DELETE /requests``
+``request_counts()``                       ``GET /requests/counts`` (``"METHOD /path"`` keys)
+``count(method, collection, workspace_id)`` computed from ``requests()``
+``list_objects`` / ``seed_object``         ``GET`` / ``POST /workspaces/{ws}/{collection}``
+``get_object`` / ``edit_object`` /         ``GET`` / ``PATCH`` / ``DELETE``
+``delete_object``                          ``/workspaces/{ws}/{collection}/{id}``
+``set_run_outcome``                        ``PUT /workspaces/{ws}/pipelines/{id}/run-outcome``
+``advance_clock`` / ``clock``              ``POST /clock/advance`` / ``GET /clock``
+``expire_tokens()``                        ``POST /tokens/expire``
+``set_switches`` / ``switches``            ``POST`` / ``GET /switches``
+``add_fault`` / ``faults`` /               ``POST`` / ``GET`` / ``DELETE /faults``,
+``clear_faults`` / ``remove_fault``        ``DELETE /faults/{id}``
+``health()``                               ``GET /health``
+=========================================  ================================================
+
 Every method raises ``EmulatorControlError`` (with the emulator's messages) when a control call is
 refused. Collections are the wire names from ``wire`` (``wire.CONNECTIONS`` ...); token calls are
-logged under the collection ``"token"``.
+logged under the collection ``"token"``. ``docs/emulator.md`` describes switches and faults.
 """
 
 from __future__ import annotations

@@ -19,12 +19,13 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-async def read_json(request: Request, *, required: bool = True) -> Any:
+async def read_json(request: Request, *, required: bool = True, json_content_type: bool = True) -> Any:
     """The request body parsed as JSON, read in chunks and capped at ``MAX_BODY_BYTES``.
 
     413 when it is larger (from ``Content-Length`` before reading, or while streaming), 415 for a
-    non-JSON ``Content-Type``, 400 for anything that is not valid JSON. ``None`` when the body
-    is empty and not ``required``.
+    non-JSON ``Content-Type`` (unless ``json_content_type`` is false: the controls take whatever
+    ``curl -d`` sends), 400 for anything that is not valid JSON. ``None`` when the body is empty
+    and not ``required``.
     """
     too_large = EmulatorError(
         413, f"request body: larger than {MAX_BODY_BYTES} bytes; the API takes small JSON objects"
@@ -33,7 +34,7 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_large
     content_type = request.headers.get("content-type")
-    if content_type is not None:
+    if content_type is not None and json_content_type:
         media_type = content_type.split(";", 1)[0].strip().lower()
         if media_type and media_type != JSON_MEDIA_TYPE and not media_type.endswith("+json"):
             raise EmulatorError(415, f"Content-Type: send {JSON_MEDIA_TYPE} bodies")

@@ -77,7 +77,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
     async def objects(request: Request) -> Response:
         workspace_id, collection = workspace_of(request), request.path_params["collection"]
         if request.method == "POST":
-            body = await read_json(request)
+            body = await read_json(request, json_content_type=False)
             return json_answer(service.create(workspace_id, collection, body, actor=UI_USER_EMAIL))
         return json_answer(service.list_objects(workspace_id, collection))
 
@@ -85,7 +85,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         workspace_id = workspace_of(request)
         collection, object_id = request.path_params["collection"], request.path_params["object_id"]
         if request.method == "PATCH":
-            changes = await read_json(request)
+            changes = await read_json(request, json_content_type=False)
             return json_answer(service.edit(workspace_id, collection, object_id, changes, UI_USER_EMAIL))
         if request.method == "DELETE":
             if not service.force_delete(workspace_id, collection, object_id):
@@ -97,7 +97,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return json_answer(found)
 
     async def run_outcome(request: Request) -> Response:
-        body = await read_json(request)
+        body = await read_json(request, json_content_type=False)
         outcome = body.get("outcome") if isinstance(body, dict) else None
         service.set_run_outcome(workspace_of(request), request.path_params["object_id"], str(outcome))
         return no_content()
@@ -109,7 +109,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return json_answer(clock_answer())
 
     async def advance_clock(request: Request) -> Response:
-        body = await read_json(request)
+        body = await read_json(request, json_content_type=False)
         seconds = body.get("seconds") if isinstance(body, dict) else None
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds <= 10 * 365 * 86400:
             raise bad_request("seconds: must be a number of seconds from 0 to ten years")
@@ -121,7 +121,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
 
     async def switches(request: Request) -> Response:
         if request.method == "POST":
-            body = await read_json(request)
+            body = await read_json(request, json_content_type=False)
             if not isinstance(body, dict):
                 raise bad_request("switches: send a JSON object of switch names and values")
             return json_answer(state.set_switches(body).as_dict())
@@ -129,7 +129,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
 
     async def faults(request: Request) -> Response:
         if request.method == "POST":
-            return json_answer(state.faults.add(await read_json(request)).as_dict())
+            return json_answer(state.faults.add(await read_json(request, json_content_type=False)).as_dict())
         if request.method == "DELETE":
             state.faults.clear()
             return no_content()

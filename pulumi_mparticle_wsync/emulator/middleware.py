@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,6 +23,7 @@ from .requestlog import DROPPED_STATUS, LoggedRequest
 from .state import EmulatorState
 
 DROPPED_CONTENT_LENGTH = 4096
+_SECRET_WORDS = ("secret", "password", "token", "key", "auth")
 
 
 def is_loopback(client: Any) -> bool:
@@ -46,6 +48,14 @@ async def send_error(send: Send, status: int, message: str, headers: dict[str, s
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def redacted_query(raw: bytes) -> str:
+    """The query string for the log, with the values of secret-looking parameters replaced."""
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    return urlencode(
+        [(key, "REDACTED" if any(word in key.lower() for word in _SECRET_WORDS) else value) for key, value in pairs]
+    )
 
 
 async def _discard(message: Message) -> None:
@@ -95,7 +105,7 @@ class EmulatorMiddleware:
                 LoggedRequest(
                     method=method,
                     path=path,
-                    query=scope.get("query_string", b"").decode("latin-1"),
+                    query=redacted_query(scope.get("query_string", b"")),
                     status=status,
                     workspace_id=info.workspace_id,
                     collection=info.collection,

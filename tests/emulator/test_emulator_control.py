@@ -185,3 +185,9 @@ def test_controls_answer_loopback_clients_only() -> None:
         assert "loopback clients only" in message_text(refused)
         assert remote.post(wire.TOKEN_PATH, json={}).status_code == 400  # the API itself still answers
     state.close()
+
+
+def test_secret_looking_query_values_are_redacted_in_the_log(api: ApiSession, emulator: EmulatorHandle) -> None:
+    api.list(C, client_secret="snowflake-password-value", serviceProvider="snowflake")
+    (record,) = [r for r in emulator.control.requests() if r.collection == C]
+    assert record.query == "client_secret=REDACTED&serviceProvider=snowflake"
