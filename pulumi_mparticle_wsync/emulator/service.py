@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from .. import rules, wire
 from . import runs
-from .clock import Clock, format_timestamp
+from .clock import Clock
 from .errors import EmulatorError, bad_request, not_found
 from .render import render
 from .schemas import KINDS, Kind, WriteContext
@@ -346,4 +346,4 @@ def _date_param(query: Mapping[str, str], name: str) -> float | None:
     return parsed.timestamp()
 
 
-__all__ = ["WarehouseSyncService", "check_path_id", "format_timestamp", "kind_of"]
+__all__ = ["WarehouseSyncService", "check_path_id", "kind_of"]

@@ -19,7 +19,7 @@ from pulumi_mparticle_wsync.emulator.state import EmulatorState
 with warnings.catch_warnings():
     # Starlette asks for httpx2 for its TestClient; httpx (pinned by the project) still works.
     warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+    from starlette.testclient import TestClient as TestClient
 
 Body = dict[str, Any]
 

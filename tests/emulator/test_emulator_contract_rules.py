@@ -106,7 +106,7 @@ RULES: list[Rule] = [
         "id: is 1000 characters",
     ),
     Rule("id is required", C, connection(), without(connection(), "id"), "id: required"),
-    Rule("id is a string", C, connection(), connection(12), "id: must be a string, not a number"),
+    Rule("id is a string", C, connection(), {**connection(), "id": 12}, "id: must be a string, not a number"),
     Rule("name is required", C, connection(), without(connection(), "name"), "name: required"),
     Rule("name is not empty", D, data_model(), data_model(name="  "), "name: must not be empty"),
     Rule(

@@ -87,7 +87,8 @@ def mutated_bodies(draw: st.DrawFn) -> Any:
     for _ in range(draw(st.integers(0, 3))):
         target = body
         nested = [key for key, value in body.items() if isinstance(value, dict)]
-        if nested and draw(st.booleans()):
+        use_nested: bool = draw(st.booleans())
+        if nested and use_nested:
             target = body[draw(st.sampled_from(nested))]
         keys = [*target, draw(st.text(max_size=8))]
         key = draw(st.sampled_from(keys))

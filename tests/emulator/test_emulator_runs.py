@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from emulator_support import ApiSession, message_text, on_demand_pipeline, pipeline
 
@@ -18,24 +20,24 @@ def on_demand(linked_api: ApiSession) -> ApiSession:
     return linked_api
 
 
-def trigger(api: ApiSession, pipeline_id: str = "od") -> dict[str, object]:
+def trigger(api: ApiSession, pipeline_id: str = "od") -> dict[str, Any]:
     answer = api.request("POST", api.path(P, pipeline_id, wire.TRIGGER))
     assert answer.status_code == 200, answer.text
-    triggered: dict[str, object] = answer.json()
+    triggered: dict[str, Any] = answer.json()
     return triggered
 
 
-def status(api: ApiSession, pipeline_id: str = "od") -> dict[str, object]:
+def status(api: ApiSession, pipeline_id: str = "od") -> dict[str, Any]:
     answer = api.request("GET", api.path(P, pipeline_id, wire.STATUS))
     assert answer.status_code == 200, answer.text
-    found: dict[str, object] = answer.json()
+    found: dict[str, Any] = answer.json()
     return found
 
 
-def run(api: ApiSession, run_id: object, pipeline_id: str = "od") -> dict[str, object]:
+def run(api: ApiSession, run_id: object, pipeline_id: str = "od") -> dict[str, Any]:
     answer = api.request("GET", api.path(P, pipeline_id, wire.RUNS, str(run_id)))
     assert answer.status_code == 200, answer.text
-    found: dict[str, object] = answer.json()
+    found: dict[str, Any] = answer.json()
     return found
 
 
