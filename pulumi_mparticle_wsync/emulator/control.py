@@ -67,6 +67,8 @@ class RequestRecord:
     query: str = ""
     action: str | None = None
     fault: str | None = None
+    body_id: str | None = None
+    """For a create (POST on a collection): the ``id`` its body names. Lets a test count POSTs per id."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RequestRecord:
@@ -81,6 +83,7 @@ class RequestRecord:
             query=data.get("query", ""),
             action=data.get("action"),
             fault=data.get("fault"),
+            body_id=data.get("body_id"),
         )
 
 

@@ -62,6 +62,48 @@ async def _discard(message: Message) -> None:
     return None
 
 
+def is_create(method: str, path: str) -> bool:
+    """A POST on one of the four collections (not a trigger, not a token call)."""
+    info = classify(path)
+    return method == "POST" and info.collection in wire.COLLECTIONS and info.object_id is None
+
+
+async def read_whole_body(receive: Receive) -> bytes:
+    body = b""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return body
+        chunk: bytes = message.get("body", b"")
+        body += chunk
+        if not message.get("more_body", False):
+            return body
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app ``body`` (already read) first, then defers to ``receive``."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def body_id(body: bytes) -> str | None:
+    """The ``id`` a create body names, or ``None`` when the body is not a JSON object with a string id."""
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):  # the API route answers these bodies with a 400
+        return None
+    found = parsed.get(wire.ID) if isinstance(parsed, dict) else None
+    return found if isinstance(found, str) else None
+
+
 class EmulatorMiddleware:
     def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
         self.app = app
@@ -83,6 +125,12 @@ class EmulatorMiddleware:
     async def _serve_api(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = scope["method"]
         path: str = scope["path"]
+        created_id: str | None = None
+        if is_create(method, path):
+            # Read before any fault decides, so that refused and dropped creates are logged by id too.
+            body = await read_whole_body(receive)
+            created_id = body_id(body)
+            receive = replaying(body, receive)
         plan = self.state.faults.plan(method, path)
         if plan.delay_seconds:
             await asyncio.sleep(plan.delay_seconds)
@@ -113,6 +161,7 @@ class EmulatorMiddleware:
                     action=info.action,
                     fault=None if plan.fault is None else plan.fault.kind,
                     time=self.state.clock.now(),
+                    body_id=created_id,
                 )
             )
 

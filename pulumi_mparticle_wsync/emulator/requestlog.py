@@ -1,7 +1,7 @@
 """The request log: one entry per API or token call (control calls are not logged).
 
-Only method, path, query, status and what the path addresses are kept: never headers or
-bodies, so no secret can end up here.
+Only method, path, query, status and what the request addresses are kept (for a create, the
+``id`` its body names): never headers or bodies, so no secret can end up here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class LoggedRequest:
     action: str | None
     fault: str | None  # kind of the injected fault that decided the answer, if any
     time: float  # emulator clock, seconds since the epoch
+    body_id: str | None = None  # a create (POST on a collection): the id its body names, if readable
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
