@@ -36,6 +36,9 @@ class _HideDroppedConnectionNoise(logging.Filter):
         return "without completing response" not in record.getMessage()
 
 
+_DROPPED_CONNECTION_FILTER: Final = _HideDroppedConnectionNoise()
+
+
 class EmulatorServer:
     """A running emulator. ``port=0`` (the default here) binds a free port; ``url`` tells which."""
 
@@ -83,7 +86,7 @@ class EmulatorServer:
             access_log=self._access_log,
             timeout_graceful_shutdown=2,
         )
-        logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnectionNoise())
+        logging.getLogger("uvicorn.error").addFilter(_DROPPED_CONNECTION_FILTER)  # idempotent
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(
