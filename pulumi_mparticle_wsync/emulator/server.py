@@ -73,6 +73,7 @@ class EmulatorServer:
             sock.bind((self.host, self.settings.port))
         except OSError as exc:
             sock.close()
+            self.state.close()
             raise EmulatorStartError(
                 f"cannot listen on {self.host}:{self.settings.port} ({exc.strerror}): choose another --port"
             ) from exc

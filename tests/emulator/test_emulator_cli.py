@@ -18,7 +18,7 @@ import pytest
 from emulator_support import ApiSession, data_model, fast_http_client
 
 from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.cli import configure_parser
+from pulumi_mparticle_wsync.emulator.cli import configure_parser, main
 from pulumi_mparticle_wsync.emulator.process import EmulatorProcess
 from pulumi_mparticle_wsync.emulator.settings import (
     CLIENT_ID_ENV,
@@ -89,69 +89,56 @@ def test_starts_prints_url_and_credentials_answers_and_stops_on_sigterm(tmp_path
         assert b"emulator stopped" in out
 
 
-def test_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+def test_data_file_keeps_state_across_restarts_of_both_process_forms(tmp_path: Path) -> None:
+    data = tmp_path / "emulator.sqlite3"
+    with emulator_process("--port", "0", "--data", str(data)) as process:
+        banner = read_until(process, "Stop with Ctrl-C.")
+        assert f"data:          {data}" in banner
+        with fast_http_client(url_from(banner)) as http:
+            api = ApiSession(http, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "1001")
+            created = api.create_ok(wire.DATA_MODELS, data_model())
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=START_TIMEOUT)
+        assert process.returncode == 0
+
+    # The second life runs through the subprocess runner the demo scripts use.
+    runner = EmulatorProcess(EmulatorSettings(port=0, data_path=str(data)), workdir=tmp_path)
+    with runner, fast_http_client(runner.url) as http:
+        api = ApiSession(http, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "1001")
+        assert api.list(wire.DATA_MODELS).json() == [created]
+    stdout, _ = runner.stop()
+    assert runner.process is not None and runner.process.returncode == 0
+    assert "emulator stopped" in stdout
+
+
+def test_environment_credentials_port_file_and_sigint(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    with emulator_process("--port", "0", "--port-file", str(port_file)) as process:
-        read_until(process, "listening on")
-        assert int(port_file.read_text()) > 0
+    env = clean_env(**{CLIENT_ID_ENV: "env-client", CLIENT_SECRET_ENV: "env-secret-value"})
+    with emulator_process("--port", "0", "--port-file", str(port_file), env=env) as process:
+        banner = read_until(process, "Stop with Ctrl-C.")
+        assert "client id:     env-client" in banner
+        assert url_from(banner).endswith(f":{int(port_file.read_text())}")
+        with fast_http_client(url_from(banner)) as http:
+            ApiSession(http, "env-client", "env-secret-value", "1001")  # asserts the token is issued
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=START_TIMEOUT)
         assert process.returncode == 0
 
 
-def test_data_file_keeps_state_across_process_restarts(tmp_path: Path) -> None:
-    data = tmp_path / "emulator.sqlite3"
-    for round_number in range(2):
-        with emulator_process("--port", "0", "--data", str(data)) as process:
-            banner = read_until(process, "Stop with Ctrl-C.")
-            assert f"data:          {data}" in banner
-            with fast_http_client(url_from(banner)) as http:
-                api = ApiSession(http, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "1001")
-                if round_number == 0:
-                    created = api.create_ok(wire.DATA_MODELS, data_model())
-                else:
-                    assert api.list(wire.DATA_MODELS).json() == [created]
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=START_TIMEOUT)
-            assert process.returncode == 0
-
-
-def test_credentials_come_from_the_environment() -> None:
-    env = clean_env(**{CLIENT_ID_ENV: "env-client", CLIENT_SECRET_ENV: "env-secret-value"})
-    with emulator_process("--port", "0", env=env) as process:
-        banner = read_until(process, "Stop with Ctrl-C.")
-        assert "client id:     env-client" in banner
-        with fast_http_client(url_from(banner)) as http:
-            ApiSession(http, "env-client", "env-secret-value", "1001")  # asserts the token is issued
-
-
-def test_unusable_data_file_exits_2_with_a_message(tmp_path: Path) -> None:
+def test_unusable_data_file_exits_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bogus = tmp_path / "not-a-db"
     bogus.write_text("plain text, not SQLite\n" * 100)
-    done = subprocess.run(
-        [*MAIN_CLI, "--port", "0", "--data", str(bogus)], capture_output=True, text=True, timeout=START_TIMEOUT
-    )
-    assert done.returncode == 2
-    assert "is not a usable SQLite data file" in done.stderr
+    assert main(["--port", "0", "--data", str(bogus)]) == 2
+    assert "is not a usable SQLite data file" in capsys.readouterr().err
 
 
-def test_busy_port_exits_2_with_a_message() -> None:
+def test_busy_port_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([*MAIN_CLI, "--port", str(port)], capture_output=True, text=True, timeout=START_TIMEOUT)
-    assert done.returncode == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
-
-
-def test_emulator_process_runner(tmp_path: Path) -> None:
-    runner = EmulatorProcess(EmulatorSettings(port=0, client_id="runner"), workdir=tmp_path)
-    with runner, fast_http_client(runner.url) as http:
-        ApiSession(http, "runner", DEFAULT_CLIENT_SECRET, "1001")
-    stdout, _ = runner.stop()
-    assert runner.process is not None and runner.process.returncode == 0
-    assert "listening on" in stdout
+        assert main(["--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 def test_parser_defaults_and_validation() -> None:
