@@ -6,23 +6,30 @@
     model = mp.DataModel("active-users", name="Active users", sql_query="SELECT email, plan FROM db.s.users")
     pipe = mp.Pipeline("users-hourly", ..., connection_id=conn.id, data_model_id=model.id)
 
-Importing this package loads neither the HTTP client nor the emulator; the provider process
-loads the client on its first API call.
+The resource classes load on first use, so the emulator and the ``mparticle-wsync`` command do
+not pay for importing the Pulumi SDK; the provider process loads the HTTP client on its first
+API call.
 """
 
-from .resources import (
-    BigQueryConfigArgs,
-    Connection,
-    DatabricksConfigArgs,
-    DataModel,
-    FieldMappingArgs,
-    FieldTransformation,
-    Pipeline,
-    RedshiftConfigArgs,
-    ScheduleArgs,
-    SnowflakeConfigArgs,
-    SyncModeArgs,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .resources import (
+        BigQueryConfigArgs,
+        Connection,
+        DatabricksConfigArgs,
+        DataModel,
+        FieldMappingArgs,
+        FieldTransformation,
+        Pipeline,
+        RedshiftConfigArgs,
+        ScheduleArgs,
+        SnowflakeConfigArgs,
+        SyncModeArgs,
+    )
 
 __all__ = [
     "BigQueryConfigArgs",
@@ -37,3 +44,11 @@ __all__ = [
     "SnowflakeConfigArgs",
     "SyncModeArgs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        value = getattr(import_module(".resources", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
