@@ -1,0 +1,198 @@
+"""Turn measured stack lives into the printed tables.
+
+Repeated runs of one (variant, N, latency) are summarised by their median wall and CPU time;
+request counts must be identical across repeats (the benchmark checks it), memory is the
+largest peak seen.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from measure import OPERATIONS, BenchCheckError, StackRun
+
+from pulumi_mparticle_wsync.emulator.paths import TOKEN_COLLECTION
+
+PROVIDER_CONCURRENCY: Final = 4  # futures.ThreadPoolExecutor(max_workers=4) in pulumi/dynamic/__main__.py
+FLOOR: Final = "floor"
+OURS: Final = "ours"
+
+
+@dataclass(frozen=True)
+class OperationSummary:
+    seconds: float
+    cpu_seconds: float
+    provider_cpu_seconds: float
+    requests: Counter[str]
+    provider_peak_mib: float | None
+
+    @property
+    def request_total(self) -> int:
+        return sum(self.requests.values())
+
+
+@dataclass(frozen=True)
+class Summary:
+    variant: str
+    resources: int
+    latency_ms: float
+    repeats: int
+    operations: dict[str, OperationSummary]
+    provider_bytes_per_resource: float
+    state_bytes_per_resource: float
+
+
+def summarise(runs: Sequence[StackRun]) -> Summary:
+    first = runs[0]
+    operations: dict[str, OperationSummary] = {}
+    for name in OPERATIONS:
+        results = [run.operations[name] for run in runs]
+        if any(result.requests != results[0].requests for result in results):
+            raise BenchCheckError(
+                f"{first.variant} N={first.resources} {name}: request counts differ between repeats: "
+                f"{[dict(result.requests) for result in results]}"
+            )
+        peaks = [result.provider_peak_mib for result in results if result.provider_peak_mib is not None]
+        operations[name] = OperationSummary(
+            seconds=statistics.median(result.seconds for result in results),
+            cpu_seconds=statistics.median(result.cpu_seconds for result in results),
+            provider_cpu_seconds=statistics.median(result.provider_cpu_seconds for result in results),
+            requests=results[0].requests,
+            provider_peak_mib=max(peaks) if peaks else None,
+        )
+    return Summary(
+        variant=first.variant,
+        resources=first.resources,
+        latency_ms=first.latency_ms,
+        repeats=len(runs),
+        operations=operations,
+        provider_bytes_per_resource=statistics.median(run.provider_bytes_per_resource for run in runs),
+        state_bytes_per_resource=statistics.median(run.state_bytes_per_resource for run in runs),
+    )
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(header), line(["-" * width for width in widths]), *(line(row) for row in rows)])
+
+
+def _ratio(ours: float, floor: float) -> str:
+    return f"{ours / floor:.2f}" if floor > 0 else "-"
+
+
+def _mib(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _requests_by_kind(requests: Counter[str]) -> str:
+    """``"1 token + 25 POST"``: token calls, then API calls per method."""
+    methods: Counter[str] = Counter()
+    tokens = 0
+    for key, count in requests.items():
+        method, _, target = key.partition(" ")
+        if target == TOKEN_COLLECTION:
+            tokens += count
+        else:
+            methods[method] += count
+    parts = [f"{count} {method}" for method, count in sorted(methods.items())]
+    if tokens:
+        parts.insert(0, f"{tokens} token")
+    return " + ".join(parts) or "0"
+
+
+def comparison_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
+    """Floor vs ours for every size and operation."""
+    header = [
+        "N", "operation", "floor s", "ours s", "ours/floor", "floor cpu s", "ours cpu s", "cpu ratio",
+        "requests", "req/resource", "provider MiB floor/ours",
+    ]
+    rows: list[list[str]] = []
+    for floor, ours in pairs:
+        for name in OPERATIONS:
+            f, o = floor.operations[name], ours.operations[name]
+            rows.append([
+                str(ours.resources), name, f"{f.seconds:.2f}", f"{o.seconds:.2f}", _ratio(o.seconds, f.seconds),
+                f"{f.cpu_seconds:.2f}", f"{o.cpu_seconds:.2f}", _ratio(o.cpu_seconds, f.cpu_seconds),
+                _requests_by_kind(o.requests), f"{o.request_total / ours.resources:.2f}",
+                f"{_mib(f.provider_peak_mib)}/{_mib(o.provider_peak_mib)}",
+            ])
+    return _table(header, rows)
+
+
+def state_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
+    header = ["N", "__provider B/resource floor", "ours", "state B/resource floor", "ours"]
+    rows = [
+        [
+            str(ours.resources),
+            f"{floor.provider_bytes_per_resource:.0f}", f"{ours.provider_bytes_per_resource:.0f}",
+            f"{floor.state_bytes_per_resource:.0f}", f"{ours.state_bytes_per_resource:.0f}",
+        ]
+        for floor, ours in pairs
+    ]
+    return _table(header, rows)
+
+
+def growth_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
+    """How ``up`` grows from the smallest to the largest N: overall factor and cost per added resource."""
+    smallest, largest = pairs[0], pairs[-1]
+    added = largest[1].resources - smallest[1].resources
+    header = ["variant", f"up s at N={smallest[1].resources}", f"up s at N={largest[1].resources}", "factor",
+              "ms per added resource"]
+    rows = []
+    for index, label in ((0, FLOOR), (1, OURS)):
+        low = smallest[index].operations["up"].seconds
+        high = largest[index].operations["up"].seconds
+        rows.append([label, f"{low:.2f}", f"{high:.2f}", _ratio(high, low), f"{1000 * (high - low) / added:.0f}"])
+    return _table(header, rows)
+
+
+def latency_table(with_latency: Sequence[Summary], without: Callable[[int], Summary]) -> str:
+    """How much of the injected API latency the engine and provider overlap.
+
+    ``overlap`` = (requests x latency) / (added wall time): 1 means the calls ran one after
+    another; the provider process serves at most ``PROVIDER_CONCURRENCY`` calls at once.
+    """
+    header = ["N", "operation", "requests", "ours s (0 ms)", "ours s (latency)", "added s",
+              "requests x latency s", "overlap"]
+    rows: list[list[str]] = []
+    for slow in with_latency:
+        fast = without(slow.resources)
+        for name in OPERATIONS:
+            s, f = slow.operations[name], fast.operations[name]
+            injected = s.request_total * slow.latency_ms / 1000
+            added_seconds = s.seconds - f.seconds
+            overlap = f"{injected / added_seconds:.1f}" if injected and added_seconds > 0.05 else "-"
+            rows.append([
+                str(slow.resources), name, str(s.request_total), f"{f.seconds:.2f}", f"{s.seconds:.2f}",
+                f"{added_seconds:+.2f}", f"{injected:.1f}", overlap,
+            ])
+    return _table(header, rows)
+
+
+def targets(pairs: Sequence[tuple[Summary, Summary]], target_size: int, ratio_limit: float) -> list[str]:
+    """The issue's targets, each as a PASS/FAIL line."""
+    lines: list[str] = []
+    for floor, ours in pairs:
+        preview_calls = ours.operations["preview"].request_total
+        verdict = "PASS" if preview_calls == 0 else "FAIL"
+        lines.append(f"N={ours.resources}: preview API calls = {preview_calls}: {verdict}")
+        minimum = {"up": ours.resources + 1, "refresh": ours.resources + 1, "destroy": ours.resources + 1}
+        for name, least in minimum.items():
+            made = ours.operations[name].request_total
+            verdict = "PASS" if made == least else "FAIL"
+            lines.append(f"N={ours.resources}: {name} requests = {made} (minimum {least}: 1 token + 1 per resource):"
+                         f" {verdict}")
+        if ours.resources == target_size:
+            for name in ("up", "destroy"):
+                ratio = ours.operations[name].seconds / floor.operations[name].seconds
+                verdict = "PASS" if ratio < ratio_limit else "FAIL"
+                lines.append(f"N={ours.resources}: {name} ours/floor = {ratio:.2f} (< {ratio_limit}): {verdict}")
+    return lines
