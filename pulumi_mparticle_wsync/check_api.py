@@ -270,7 +270,7 @@ class _Checker:
 
     def check_object(self, value: Any, fields: Mapping[str, Field], path: str = "") -> None:
         if not isinstance(value, dict):
-            self.differ(path, f"expected an object, got {_json_type(value)}")
+            self.differ(path, f"expected an object, got {rules.json_type_name(value)}")
             return
         for key, expected in fields.items():
             here = _join(path, key)
@@ -302,11 +302,11 @@ class _Checker:
 
     def _check_string(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if not isinstance(value, str):
-            self.differ(path, f"expected a string, got {_json_type(value)}")
+            self.differ(path, f"expected a string, got {rules.json_type_name(value)}")
 
     def _check_integer(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.differ(path, f"expected an integer, got {_json_type(value)}")
+            self.differ(path, f"expected an integer, got {rules.json_type_name(value)}")
 
     def _check_enum(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if value not in expected.values:
@@ -353,7 +353,7 @@ class _Checker:
 
     def _check_list(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if not isinstance(value, list):
-            self.differ(path, f"expected an array, got {_json_type(value)}")
+            self.differ(path, f"expected an array, got {rules.json_type_name(value)}")
             return
         if expected.items is not None:
             for index, item in enumerate(value):
@@ -366,7 +366,7 @@ class _Checker:
         provider = provider.lower() if isinstance(provider, str) else None
         if provider not in wire.SERVICE_PROVIDERS:
             if not isinstance(value, dict):
-                self.differ(path, f"expected an object, got {_json_type(value)}")
+                self.differ(path, f"expected an object, got {rules.json_type_name(value)}")
             return  # the provider is already reported; its config keys cannot be known
         secrets = wire.CONFIG_SECRETS[provider]
         fields: dict[str, Field] = {}
@@ -382,20 +382,6 @@ class _Checker:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _shown(value: Any) -> str:
@@ -452,8 +438,8 @@ def _read_collection(
             )
         )
         return list(answer[wire.RUNS_ITEMS])
-    report.list_shapes[collection] = _json_type(answer)
-    report.differences.append(Difference(collection, None, "", f"the list answer is {_json_type(answer)}"))
+    report.list_shapes[collection] = rules.json_type_name(answer)
+    report.differences.append(Difference(collection, None, "", f"the list answer is {rules.json_type_name(answer)}"))
     return []
 
 

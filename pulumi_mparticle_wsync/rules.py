@@ -33,6 +33,21 @@ RESERVED_IDENTITY_COLUMNS: Final = frozenset(
 )
 
 
+def json_type_name(value: object) -> str:
+    """How a JSON value's type reads in a message: ``a string``, ``an array``, ``null``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
 def id_problem(value: str) -> str | None:
     """Ids are 1-64 letters, digits, ``-`` and ``_``."""
     if not value:

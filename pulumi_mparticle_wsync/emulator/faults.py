@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..rules import json_type_name as type_name
 from .errors import bad_request
-from .validation import shown, type_name
+from .validation import shown
 
 LATENCY: Final = "latency"
 ERROR: Final = "error"

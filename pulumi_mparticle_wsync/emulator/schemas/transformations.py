@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ... import rules, wire
-from ..validation import SERVER_FIELDS, Fields, Problems, type_name
+from ...rules import json_type_name as type_name
+from ..validation import SERVER_FIELDS, Fields, Problems
 from .common import SecretPath, WriteContext, read_id_and_name
 
 _TOP_LEVEL: Final = (wire.ID, wire.NAME, wire.DESTINATION_TYPE, wire.MAPPINGS)
