@@ -1,9 +1,11 @@
-"""Provider-process state: the settings ``configure`` read, and the client they lead to.
+"""Provider-process state: where the settings come from, the settings, and the client they lead to.
 
 The provider object is pickled into the Pulumi state, so it holds nothing; settings live
-here, in the provider process, for the life of that process. ``configure`` never fails:
-``check`` and ``diff`` work offline, and a missing setting is reported by the first call
-that needs the API, with the message naming the config key and environment variable.
+here, in the provider process, for the life of that process. ``configure`` never fails and
+reads nothing: the settings are read at the first call that needs the API, so ``check`` and
+``diff`` (all that a preview calls) work offline and never load the HTTP client, which saves
+a preview the client's import (httpx and friends). A missing setting is reported by that
+first API call, with the message naming the config key and environment variable.
 """
 
 from __future__ import annotations
@@ -15,41 +17,46 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import ClientSettings, ConfigurationError, WarehouseSyncClient
 
+Lookup = Callable[[str], Any]
+
 _lock = threading.Lock()
-_configured: ClientSettings | ConfigurationError | None = None
+_lookup: Lookup | None = None
+_loaded: ClientSettings | ConfigurationError | None = None
 
 
-def configure(lookup: Callable[[str], Any]) -> None:
-    """Read the settings through ``lookup`` (``req.config.get``), environment as fallback."""
+def configure(lookup: Lookup) -> None:
+    """Remember ``lookup`` (``req.config.get``); the settings are read through it when first needed."""
+    global _lookup, _loaded
+    with _lock:
+        _lookup = lookup
+        _loaded = None
+
+
+def _load(lookup: Lookup) -> ClientSettings | ConfigurationError:
+    """Read the settings through ``lookup``, environment as fallback; a problem is returned, not raised."""
     from ..client import ConfigurationError, load_settings
 
     def as_text(key: str) -> str | None:
         value = lookup(key)
         return None if value is None else str(value)
 
-    result: ClientSettings | ConfigurationError
     try:
-        result = load_settings(as_text)
+        return load_settings(as_text)
     except ConfigurationError as exc:
-        result = exc
-    global _configured
-    with _lock:
-        _configured = result
+        return exc
 
 
 def settings() -> ClientSettings:
     """The configured settings; raises ``ConfigurationError`` naming what to set."""
     from ..client import ConfigurationError
 
+    global _loaded
     with _lock:
-        current = _configured
-    if current is None:  # configure() was never called: only the environment can help
-        configure(lambda _key: None)
-        with _lock:
-            current = _configured
+        if _loaded is None:  # without configure() only the environment can help
+            _loaded = _load(_lookup or (lambda _key: None))
+        current = _loaded
     if isinstance(current, ConfigurationError):
         raise ConfigurationError(str(current))
-    assert current is not None
     return current
 
 
