@@ -112,7 +112,7 @@ def comparison_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
     """Floor vs ours for every size and operation."""
     header = [
         "N", "operation", "floor s", "ours s", "ours/floor", "floor cpu s", "ours cpu s", "cpu ratio",
-        "requests", "req/resource", "provider MiB floor/ours",
+        "provider cpu s floor/ours", "requests", "req/resource", "provider MiB floor/ours",
     ]
     rows: list[list[str]] = []
     for floor, ours in pairs:
@@ -121,6 +121,7 @@ def comparison_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
             rows.append([
                 str(ours.resources), name, f"{f.seconds:.2f}", f"{o.seconds:.2f}", _ratio(o.seconds, f.seconds),
                 f"{f.cpu_seconds:.2f}", f"{o.cpu_seconds:.2f}", _ratio(o.cpu_seconds, f.cpu_seconds),
+                f"{f.provider_cpu_seconds:.2f}/{o.provider_cpu_seconds:.2f}",
                 _requests_by_kind(o.requests), f"{o.request_total / ours.resources:.2f}",
                 f"{_mib(f.provider_peak_mib)}/{_mib(o.provider_peak_mib)}",
             ])
