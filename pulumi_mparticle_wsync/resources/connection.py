@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
@@ -75,26 +75,29 @@ class Connection(pulumi.dynamic.Resource, module="mparticle", name="Connection")
     """A Warehouse Sync connection. Set exactly one of ``snowflake``, ``bigquery``, ``redshift``
     or ``databricks``; switching to another warehouse replaces the connection."""
 
-    # Inputs, as written.
-    name: pulumi.Output[str]
-    state: pulumi.Output[str | None]
-    """``active``/``inactive`` as written; when omitted, the server's state (which may be ``new``)."""
-    snowflake: pulumi.Output[dict[str, Any] | None]
-    bigquery: pulumi.Output[dict[str, Any] | None]
-    redshift: pulumi.Output[dict[str, Any] | None]
-    databricks: pulumi.Output[dict[str, Any] | None]
-    resource_id: pulumi.Output[str]
-    workspace_id: pulumi.Output[str]
-    # Server-computed.
-    service_provider: pulumi.Output[str]
-    status: pulumi.Output[str | None]
-    errors: pulumi.Output[list[str]]
-    aws_iam_user_arn: pulumi.Output[str | None]
-    aws_external_id: pulumi.Output[str | None]
-    created_on: pulumi.Output[str | None]
-    created_by: pulumi.Output[str | None]
-    last_modified_on: pulumi.Output[str | None]
-    last_modified_by: pulumi.Output[str | None]
+    # Output types for type checkers only: at run time the SDK evaluates a resource class's
+    # annotations again for every resource it registers (about 1 ms), and these change no value.
+    if TYPE_CHECKING:
+        # Inputs, as written.
+        name: pulumi.Output[str]
+        state: pulumi.Output[str | None]
+        """``active``/``inactive`` as written; when omitted, the server's state (which may be ``new``)."""
+        snowflake: pulumi.Output[dict[str, Any] | None]
+        bigquery: pulumi.Output[dict[str, Any] | None]
+        redshift: pulumi.Output[dict[str, Any] | None]
+        databricks: pulumi.Output[dict[str, Any] | None]
+        resource_id: pulumi.Output[str]
+        workspace_id: pulumi.Output[str]
+        # Server-computed.
+        service_provider: pulumi.Output[str]
+        status: pulumi.Output[str | None]
+        errors: pulumi.Output[list[str]]
+        aws_iam_user_arn: pulumi.Output[str | None]
+        aws_external_id: pulumi.Output[str | None]
+        created_on: pulumi.Output[str | None]
+        created_by: pulumi.Output[str | None]
+        last_modified_on: pulumi.Output[str | None]
+        last_modified_by: pulumi.Output[str | None]
 
     def __init__(
         self,

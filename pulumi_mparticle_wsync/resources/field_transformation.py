@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
@@ -38,18 +38,21 @@ MappingInput = FieldMappingArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, 
 class FieldTransformation(pulumi.dynamic.Resource, module="mparticle", name="FieldTransformation"):
     """A field transformation (needed by ``events`` pipelines)."""
 
-    # Inputs, as written.
-    name: pulumi.Output[str]
-    mappings: pulumi.Output[list[dict[str, Any]]]
-    resource_id: pulumi.Output[str]
-    workspace_id: pulumi.Output[str]
-    # Server-computed.
-    status: pulumi.Output[str | None]
-    errors: pulumi.Output[list[str]]
-    created_on: pulumi.Output[str | None]
-    created_by: pulumi.Output[str | None]
-    last_modified_on: pulumi.Output[str | None]
-    last_modified_by: pulumi.Output[str | None]
+    # Output types for type checkers only: at run time the SDK evaluates a resource class's
+    # annotations again for every resource it registers (about 1 ms), and these change no value.
+    if TYPE_CHECKING:
+        # Inputs, as written.
+        name: pulumi.Output[str]
+        mappings: pulumi.Output[list[dict[str, Any]]]
+        resource_id: pulumi.Output[str]
+        workspace_id: pulumi.Output[str]
+        # Server-computed.
+        status: pulumi.Output[str | None]
+        errors: pulumi.Output[list[str]]
+        created_on: pulumi.Output[str | None]
+        created_by: pulumi.Output[str | None]
+        last_modified_on: pulumi.Output[str | None]
+        last_modified_by: pulumi.Output[str | None]
 
     def __init__(
         self,
