@@ -1,15 +1,16 @@
 """Benchmark: this package's providers against a do-nothing floor, under the real Pulumi engine.
 
-    .venv/bin/python bench/run.py                      # N = 25, 100, 250, plus 100 ms latency at N = 100
-    .venv/bin/python bench/run.py --sizes 25,100 --latency-ms 0
-    .venv/bin/python bench/run.py --quick              # a fast sanity run (N = 8)
+    .venv/bin/python bench/run.py                      # N = 25, 100, 250, 3 runs each; 100 ms latency at 100 and 250
+    .venv/bin/python bench/run.py --sizes 25,100 --latency-ms 0 --repeat 1
+    .venv/bin/python bench/run.py --quick              # a fast sanity run (N = 8, one run)
 
 For every N: a fresh stack of the same shape (``stack_shape.py``) is created, previewed,
-refreshed and destroyed, once with our resources against the in-process emulator and once
-with the trivial ``FloorResource`` (the engine's own cost). Printed: wall and CPU time per
-operation with the ratio ours/floor, API requests from the emulator's log, the provider
-process's peak memory, ``__provider`` and state bytes per resource, how ``up`` grows with N,
-and how well injected API latency is overlapped. Not part of the test suite.
+refreshed and destroyed with our resources against the in-process emulator, and with the
+trivial ``FloorResource`` (the engine's own cost), alternating, ``--repeat`` times each.
+Printed (medians): wall and CPU time per operation with the ratio ours/floor, API requests
+from the emulator's log, the provider process's peak memory and CPU time, ``__provider`` and
+state bytes per resource, how ``up`` grows with N, and how well injected API latency is
+overlapped. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle, running_emul
 from tests.engine.harness import PULUMI_BIN, missing_cli_message  # noqa: E402
 
 DEFAULT_SIZES: Final = (25, 100, 250)
+DEFAULT_LATENCY_SIZES: Final = (100, 250)
+DEFAULT_REPEAT: Final = 3
 QUICK_SIZE: Final = 8
 WARM_UP_SIZE: Final = 4
 TARGET_SIZE: Final = 100
@@ -79,13 +82,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=100.0,
                         help="emulator latency for the latency runs, per request; 0 skips them (default: 100)")
     parser.add_argument("--latency-sizes", type=sizes, default=None,
-                        help=f"resource counts of the latency runs (default: {TARGET_SIZE} if measured, else the "
-                             "largest size)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of each stack life; the median is reported (default: 1)")
+                        help="resource counts of the latency runs (default: those of 100,250 that --sizes "
+                             "measures, else the largest size)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help=f"runs of each stack life; the median is reported (default: {DEFAULT_REPEAT}, "
+                             "1 with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help=f"fast sanity run: N = {QUICK_SIZE} only, latency at N = {QUICK_SIZE}, no warm-up")
+                        help=f"fast sanity run: N = {QUICK_SIZE} only, latency at N = {QUICK_SIZE}, one run, "
+                             "no warm-up")
     args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else DEFAULT_REPEAT
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if args.latency_ms < 0:
@@ -94,7 +101,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.sizes = (QUICK_SIZE,)
         args.latency_sizes = (QUICK_SIZE,)
     if args.latency_sizes is None:
-        args.latency_sizes = (TARGET_SIZE,) if TARGET_SIZE in args.sizes else (max(args.sizes),)
+        args.latency_sizes = tuple(n for n in DEFAULT_LATENCY_SIZES if n in args.sizes) or (max(args.sizes),)
     return args
 
 
