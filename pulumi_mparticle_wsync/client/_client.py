@@ -21,12 +21,12 @@ import httpx
 from .. import _constants as c
 from .. import wire
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
-from ._exceptions import APIError, ConfigurationError, ConflictError
+from ._exceptions import APIError, ConfigurationError, ConflictError, TransportError
 from ._matching import differences
 from ._responses import display_path, error_from_response, expect_object, json_body, unexpected_shape
 from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
 from ._scrub import Scrubber, secret_values
-from ._settings import ClientSettings, missing_workspace_error, workspace_id_problem
+from ._settings import ClientSettings, missing_workspace_error, setting_source, workspace_id_problem
 
 T = TypeVar("T")
 
@@ -299,7 +299,23 @@ class WarehouseSyncClient:
         return _Call(scrubber=self._scrubber.with_secrets(secret_values(body)))
 
     def _retrying(self, call: _Call, attempt: Callable[[], T]) -> T:
-        return call_with_retries(attempt, policy=self._policy, timing=self._timing)
+        try:
+            return call_with_retries(attempt, policy=self._policy, timing=self._timing)
+        except TransportError as exc:
+            if exc.hint:
+                raise
+            raise exc.with_hint(self._unreachable_hint(exc.path)) from exc
+
+    def _unreachable_hint(self, path: str) -> str:
+        """Which setting decides the host behind ``path`` (error messages show paths, not hosts)."""
+        if path.endswith(wire.TOKEN_PATH):
+            key, url = c.CONFIG_AUTH_URL, self.settings.auth_url
+        else:
+            key, url = c.CONFIG_API_URL, self.settings.api_url
+        return (
+            f"no answer from {url}: check that {key} is right and reachable from here "
+            f"(set it with {setting_source(key)})"
+        )
 
     def _attempt(
         self,

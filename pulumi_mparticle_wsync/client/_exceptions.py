@@ -34,23 +34,29 @@ class ConfigurationError(WarehouseSyncError):
 class TransportError(WarehouseSyncError):
     """No usable HTTP answer arrived (connection errors, dropped connections, timeouts)."""
 
-    def __init__(self, method: str, path: str, reason: str, *, attempts: int = 1) -> None:
+    def __init__(self, method: str, path: str, reason: str, *, attempts: int = 1, hint: str = "") -> None:
         self.method = method
         self.path = path
         self.reason = reason
         self.attempts = attempts
+        self.hint = hint
         tries = "" if attempts == 1 else f" (after {attempts} attempts)"
-        super().__init__(f"{method} {path} failed{tries}: {reason}")
+        advice = f"; {hint}" if hint else ""
+        super().__init__(f"{method} {path} failed{tries}: {reason}{advice}")
 
     def after_attempts(self, attempts: int) -> TransportError:
-        return type(self)(self.method, self.path, self.reason, attempts=attempts)
+        return type(self)(self.method, self.path, self.reason, attempts=attempts, hint=self.hint)
+
+    def with_hint(self, hint: str) -> TransportError:
+        """The same failure, with advice on the setting to check (the path alone names no host)."""
+        return type(self)(self.method, self.path, self.reason, attempts=self.attempts, hint=hint)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_transport_error, (self.method, self.path, self.reason, self.attempts))
+        return (_rebuild_transport_error, (self.method, self.path, self.reason, self.attempts, self.hint))
 
 
-def _rebuild_transport_error(method: str, path: str, reason: str, attempts: int) -> TransportError:
-    return TransportError(method, path, reason, attempts=attempts)
+def _rebuild_transport_error(method: str, path: str, reason: str, attempts: int, hint: str = "") -> TransportError:
+    return TransportError(method, path, reason, attempts=attempts, hint=hint)
 
 
 class APIError(WarehouseSyncError):

@@ -17,10 +17,11 @@ from ._exceptions import ConfigurationError
 _WORKSPACE_ID_RE: Final = re.compile(r"^[0-9]+$")
 
 
-def _source(key: str) -> str:
+def setting_source(key: str) -> str:
     """How a user sets ``key``: the Pulumi config key and its environment variable."""
     secret = " --secret" if key in c.SECRET_CONFIG_KEYS else ""
     return f"`pulumi config set{secret} {key}` or {c.ENV_VARS[key]}"
+
 
 
 def is_loopback_host(host: str) -> bool:
@@ -69,36 +70,36 @@ class ClientSettings:
     def __post_init__(self) -> None:
         if not self.client_id:
             raise ConfigurationError(
-                f"{c.CONFIG_CLIENT_ID} is empty: set it with {_source(c.CONFIG_CLIENT_ID)}"
+                f"{c.CONFIG_CLIENT_ID} is empty: set it with {setting_source(c.CONFIG_CLIENT_ID)}"
             )
         if not self.client_secret:
             raise ConfigurationError(
-                f"{c.CONFIG_CLIENT_SECRET} is empty: set it with {_source(c.CONFIG_CLIENT_SECRET)}"
+                f"{c.CONFIG_CLIENT_SECRET} is empty: set it with {setting_source(c.CONFIG_CLIENT_SECRET)}"
             )
         if self.workspace_id is not None and (problem := workspace_id_problem(self.workspace_id)):
             raise ConfigurationError(
-                f"{c.CONFIG_WORKSPACE_ID} {problem}; set it with {_source(c.CONFIG_WORKSPACE_ID)}"
+                f"{c.CONFIG_WORKSPACE_ID} {problem}; set it with {setting_source(c.CONFIG_WORKSPACE_ID)}"
             )
         for key, url in ((c.CONFIG_API_URL, self.api_url), (c.CONFIG_AUTH_URL, self.auth_url)):
             if problem := url_problem(url):
-                raise ConfigurationError(f"{key} {problem}; set it with {_source(key)}")
+                raise ConfigurationError(f"{key} {problem}; set it with {setting_source(key)}")
         # Normalised so that "https://host/" and "https://host" are one cache key.
         object.__setattr__(self, "api_url", self.api_url.rstrip("/"))
         object.__setattr__(self, "auth_url", self.auth_url.rstrip("/"))
         if self.max_attempts < 1:
             raise ConfigurationError(
                 f"{c.CONFIG_MAX_ATTEMPTS} must be at least 1 (got {self.max_attempts}); "
-                f"set it with {_source(c.CONFIG_MAX_ATTEMPTS)}"
+                f"set it with {setting_source(c.CONFIG_MAX_ATTEMPTS)}"
             )
         if not (self.max_retry_wait >= 0 and math.isfinite(self.max_retry_wait)):
             raise ConfigurationError(
                 f"{c.CONFIG_MAX_RETRY_WAIT} must be a finite number of seconds >= 0 "
-                f"(got {self.max_retry_wait}); set it with {_source(c.CONFIG_MAX_RETRY_WAIT)}"
+                f"(got {self.max_retry_wait}); set it with {setting_source(c.CONFIG_MAX_RETRY_WAIT)}"
             )
         if not (self.timeout > 0 and math.isfinite(self.timeout)):
             raise ConfigurationError(
                 f"{c.CONFIG_TIMEOUT} must be a finite number of seconds > 0 (got {self.timeout}); "
-                f"set it with {_source(c.CONFIG_TIMEOUT)}"
+                f"set it with {setting_source(c.CONFIG_TIMEOUT)}"
             )
 
 
@@ -124,7 +125,7 @@ def load_settings(
     def required(key: str) -> str:
         value = read(key)
         if value is None:
-            raise ConfigurationError(f"{key} is not set: set it with {_source(key)}")
+            raise ConfigurationError(f"{key} is not set: set it with {setting_source(key)}")
         return value
 
     def whole_number(key: str, default: int) -> int:
@@ -133,7 +134,7 @@ def load_settings(
             return default if raw is None else int(raw)
         except ValueError:
             raise ConfigurationError(
-                f"{key} must be a whole number (got {raw!r}); set it with {_source(key)}"
+                f"{key} must be a whole number (got {raw!r}); set it with {setting_source(key)}"
             ) from None
 
     def seconds(key: str, default: float) -> float:
@@ -142,7 +143,7 @@ def load_settings(
             return default if raw is None else float(raw)
         except ValueError:
             raise ConfigurationError(
-                f"{key} must be a number of seconds (got {raw!r}); set it with {_source(key)}"
+                f"{key} must be a number of seconds (got {raw!r}); set it with {setting_source(key)}"
             ) from None
 
     return ClientSettings(
@@ -160,5 +161,5 @@ def load_settings(
 def missing_workspace_error() -> ConfigurationError:
     return ConfigurationError(
         f"no workspace id: pass the resource's workspace_id argument, or set {c.CONFIG_WORKSPACE_ID} "
-        f"with {_source(c.CONFIG_WORKSPACE_ID)}"
+        f"with {setting_source(c.CONFIG_WORKSPACE_ID)}"
     )
