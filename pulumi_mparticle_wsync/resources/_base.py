@@ -64,11 +64,21 @@ def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k != PROVIDER_KEY}
 
 
+def id_stem(name_prefix: str, fallback: str) -> str:
+    """What a generated id starts with: the name within the id charset, cut to leave room for the suffix."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name_prefix).strip("-_") or fallback
+    return stem[: wire.ID_MAX_LENGTH - 2 * _ID_SUFFIX_BYTES - 1]
+
+
 def generate_id(name_prefix: str, fallback: str) -> str:
     """``<name>-<8 hex>`` within the id charset and length: replacements never collide."""
-    suffix = secrets.token_hex(_ID_SUFFIX_BYTES)
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name_prefix).strip("-_") or fallback
-    return f"{stem[: wire.ID_MAX_LENGTH - len(suffix) - 1]}-{suffix}"
+    return f"{id_stem(name_prefix, fallback)}-{secrets.token_hex(_ID_SUFFIX_BYTES)}"
+
+
+def is_generated_id(object_id: str, name_prefix: str, fallback: str) -> bool:
+    """Could ``generate_id(name_prefix, fallback)`` have returned ``object_id``?"""
+    stem = re.escape(id_stem(name_prefix, fallback))
+    return re.fullmatch(rf"{stem}-[0-9a-f]{{{2 * _ID_SUFFIX_BYTES}}}", object_id) is not None
 
 
 def build_outputs(
