@@ -477,7 +477,7 @@ def _password_given_as_a_list() -> None:
     mp.Connection("snowflake", name="Snowflake", snowflake={**vars(_snowflake()), "password": [SNOWFLAKE_PASSWORD]})
 
 
-def _feed_key_given_as_a_number() -> None:
+def _feed_key_given_as_a_dict() -> None:
     mp.Pipeline("pipe", name="P", pipeline_type="user_attributes", connection_id="c", data_model_id="m",
                 partner_feed_key={"key": FEED_KEY},  # type: ignore[arg-type]  # the mistake under test
                 sync_mode=mp.SyncModeArgs(type="full"),
@@ -488,7 +488,7 @@ def _feed_key_given_as_a_number() -> None:
 @pytest.mark.parametrize(("program", "expected"), [
     (_bigquery_key_given_as_a_path, ("bigquery.service_account_key", "JSON key file")),
     (_password_given_as_a_list, ("snowflake.password", "must be a string, not a list")),
-    (_feed_key_given_as_a_number, ("partner_feed_key", "must be a string, not a dict")),
+    (_feed_key_given_as_a_dict, ("partner_feed_key", "must be a string, not a dict")),
 ], ids=["key as a path", "password as a list", "feed key as a dict"])
 def test_invalid_secret_arguments_are_refused_without_quoting_them(
     program: Callable[[], None], expected: tuple[str, ...], audited_stack: StackMaker
