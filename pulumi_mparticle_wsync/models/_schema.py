@@ -40,6 +40,9 @@ class ResourceSchema:
     """What an omitted optional input means, for comparisons."""
     secret_outputs: tuple[str, ...] = ()
     """Top-level keys that hold a secret (or a block holding one)."""
+    arguments_of_wire_fields: Mapping[str, str] = field(default_factory=dict)
+    """Wire fields (dotted) whose user-facing argument has another name, for the API's messages
+    that name a wire field (``state: ... use state paused`` means the ``paused`` argument)."""
 
     @property
     def argument_keys(self) -> tuple[str, ...]:

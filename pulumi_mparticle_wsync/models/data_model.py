@@ -98,4 +98,5 @@ SCHEMA: Final = ResourceSchema(
     server_outputs=server_outputs,
     server_output_keys=(STATE,),
     server_filled_keys=frozenset({STATE}),
+    arguments_of_wire_fields={f"{wire.CONFIG}.{wire.SQL_QUERY}": SQL_QUERY},
 )

@@ -343,4 +343,8 @@ SCHEMA: Final = ResourceSchema(
     server_filled_keys=frozenset({PARTNER_FEED_ID}),
     defaults={PAUSED: False},
     secret_outputs=(PARTNER_FEED_KEY,),
+    arguments_of_wire_fields={
+        wire.STATE: PAUSED,
+        f"{wire.SYNC_MODE}.{wire.SYNC_FROM}": f"{SYNC_MODE}.{FROM}",
+    },
 )

@@ -299,4 +299,19 @@ class WarehouseSyncProvider(ResourceProvider):
         except ConfigurationError:
             raise
         except WarehouseSyncError as exc:
-            raise OperationError(f"{verb} {self._describe(object_id, workspace)} failed: {exc}") from exc
+            raise OperationError(
+                f"{verb} {self._describe(object_id, workspace)} failed: {exc}{self._argument_hint(exc)}"
+            ) from exc
+
+    def _argument_hint(self, error: Exception) -> str:
+        """Which argument a wire field named by the API's messages is, where the names differ."""
+        from ..client import APIError
+
+        if not isinstance(error, APIError):
+            return ""
+        named = [
+            f"the API's {wire_field} is this {self.schema.kind}'s {argument} argument"
+            for wire_field, argument in self.schema.arguments_of_wire_fields.items()
+            if any(message.startswith(f"{wire_field}:") for message in error.messages)
+        ]
+        return f" ({'; '.join(named)})" if named else ""
