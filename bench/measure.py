@@ -47,6 +47,8 @@ class OperationResult:
     """API calls by ``"METHOD collection"``; token calls under ``"POST token"``."""
     provider_peak_mib: float | None
     provider_processes: int
+    request_end_times: tuple[float, ...] = ()
+    """When the emulator answered each call (its clock), for the in-flight analysis of latency runs."""
 
     @property
     def request_total(self) -> int:
@@ -81,14 +83,15 @@ def _timed(emulator: EmulatorHandle, action: Callable[[], Any]) -> tuple[Any, Op
         result = action()
         seconds = time.perf_counter() - started
         cpu = _cpu_now() - cpu_before
-    counts = _request_counts(emulator.control.requests())
+    records = emulator.control.requests()
     return result, OperationResult(
         seconds=seconds,
         cpu_seconds=cpu,
         provider_cpu_seconds=monitor.cpu_seconds,
-        requests=counts,
+        requests=_request_counts(records),
         provider_peak_mib=monitor.peak_mib,
         provider_processes=monitor.processes,
+        request_end_times=tuple(record.time for record in records),
     )
 
 

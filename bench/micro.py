@@ -1,0 +1,143 @@
+"""CPU cost of the two pieces of our stack that differ from the floor, each in fresh processes.
+
+    .venv/bin/python bench/micro.py [--runs 5] [--resources 400]
+
+1. Provider process start-up, the fixed cost of every ``pulumi`` operation: importing the
+   Pulumi SDK (as the floor does), loading the pickled provider (which imports our package),
+   ``configure``, and creating the HTTP client (what the first API call does first).
+2. The program side, per resource: the stack of ``stack_shape.py`` registered under Pulumi's
+   mocks (no engine), CPU per resource once our package is imported.
+
+CPU time (not wall time) of a child process, median of ``--runs``: much less sensitive to a
+busy machine than ``run.py``'s end-to-end figures, so it shows the effect of a change to
+these pieces that ``run.py`` cannot resolve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+BENCH_DIR: Final = Path(__file__).resolve().parent
+STARTUP_STEPS: Final = ("sdk import", "provider load", "configure", "client")
+
+# Run in a child: prints {"sdk import": s, "provider load": s, "configure": s, "client": s}.
+STARTUP_CHILD: Final = """
+import json, sys, time
+started = time.process_time()
+import base64, dill, pulumi, pulumi.runtime, pulumi.dynamic
+from pulumi.dynamic import Config, ConfigureRequest
+marks = {"sdk import": time.process_time() - started}
+sys.path.insert(0, sys.argv[1])
+step = time.process_time()
+provider = dill.loads(base64.b64decode(sys.argv[2]))
+marks["provider load"] = time.process_time() - step
+config = {"mparticle:apiUrl": "https://api.mparticle.com", "mparticle:authUrl": "https://sso.auth.mparticle.com",
+          "mparticle:clientId": "id", "mparticle:clientSecret": "secret", "mparticle:workspaceId": "1001"}
+step = time.process_time()
+provider.configure(ConfigureRequest(Config(config, "bench")))
+marks["configure"] = time.process_time() - step
+step = time.process_time()
+if sys.argv[3] == "ours":
+    from pulumi_mparticle_wsync.resources import _runtime
+    _runtime.client()  # settings and the client, without a request
+marks["client"] = time.process_time() - step
+print(json.dumps(marks))
+"""
+
+# Run in a child: prints the program's CPU seconds per resource under mocks.
+PROGRAM_CHILD: Final = """
+import asyncio, sys, time
+sys.path.insert(0, sys.argv[1])
+import pulumi
+from pulumi.runtime.stack import wait_for_rpcs
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return [args.name + "-id", dict(args.inputs)]
+    def call(self, args):
+        return {}
+
+pulumi.runtime.set_mocks(Mocks(), preview=False)
+import pulumi_mparticle_wsync.resources  # imported before the clock starts
+from stack_shape import floor_program, ours_program
+resources = int(sys.argv[3])
+program = ours_program(resources) if sys.argv[2] == "ours" else floor_program(resources)
+loop = asyncio.get_event_loop()
+started = time.process_time()
+program()
+loop.run_until_complete(wait_for_rpcs())
+print((time.process_time() - started) / resources)
+"""
+
+
+def _child(code: str, *args: str) -> str:
+    answer = subprocess.run([sys.executable, "-c", code, str(BENCH_DIR), *args], capture_output=True, text=True,
+                            check=True, timeout=300)
+    return answer.stdout.strip().splitlines()[-1]
+
+
+def provider_references() -> dict[str, str]:
+    """The ``__provider`` strings of the floor and of our Connection, as the SDK pickles them."""
+    code = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pulumi.dynamic.dynamic import serialize_provider
+from floor_provider import FloorProvider
+from pulumi_mparticle_wsync.resources import ConnectionProvider
+print(serialize_provider(FloorProvider()), serialize_provider(ConnectionProvider()))
+"""
+    floor, ours = _child(code).split()
+    for reference in (floor, ours):
+        base64.b64decode(reference)  # fails loudly on anything but the pickled reference
+    return {"floor": floor, "ours": ours}
+
+
+def startup(runs: int) -> dict[str, dict[str, float]]:
+    references = provider_references()
+    medians: dict[str, dict[str, float]] = {}
+    for variant, reference in references.items():
+        samples = [json.loads(_child(STARTUP_CHILD, reference, variant)) for _ in range(runs)]
+        medians[variant] = {step: statistics.median(sample[step] for sample in samples) for step in STARTUP_STEPS}
+    return medians
+
+
+def program_cost(runs: int, resources: int) -> dict[str, float]:
+    return {
+        variant: statistics.median(float(_child(PROGRAM_CHILD, variant, str(resources))) for _ in range(runs))
+        for variant in ("floor", "ours")
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     allow_abbrev=False)
+    parser.add_argument("--runs", type=int, default=5, help="child processes per figure; the median is shown")
+    parser.add_argument("--resources", type=int, default=400, help="resources in the program-side measurement")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.resources < 4:
+        parser.error("--runs must be at least 1 and --resources at least 4")
+
+    cost = startup(args.runs)
+    print(f"Provider process start-up, CPU ms (median of {args.runs} processes)")
+    print(f"{'step':>14}  {'floor':>6}  {'ours':>6}")
+    for step in (*STARTUP_STEPS, "total"):
+        floor = sum(cost["floor"].values()) if step == "total" else cost["floor"][step]
+        ours = sum(cost["ours"].values()) if step == "total" else cost["ours"][step]
+        print(f"{step:>14}  {1000 * floor:6.0f}  {1000 * ours:6.0f}")
+
+    per_resource = program_cost(args.runs, args.resources)
+    print(f"\nProgram side under mocks, CPU ms per resource (N={args.resources}, median of {args.runs} processes)")
+    print(f"floor {1000 * per_resource['floor']:.2f}  ours {1000 * per_resource['ours']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
