@@ -1,4 +1,5 @@
-"""The ``mparticle-wsync`` command: ``emulator`` runs the local API, ``check-api`` audits a live one."""
+"""The ``mparticle-wsync`` command: ``emulator`` runs the local API, ``check-api`` audits a live one,
+``recover`` repairs a stack after an interrupted ``pulumi up``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
     # emulator's server dependencies never load in the Pulumi provider process.
     from .check_api import configure_parser as configure_check_api
     from .emulator.cli import configure_parser as configure_emulator
+    from .recover import configure_parser as configure_recover
 
     parser = argparse.ArgumentParser(
         prog="mparticle-wsync",
@@ -30,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
             "check-api",
             help="compare a live workspace's objects with the shapes this provider expects",
             description="List every resource kind in a workspace and report fields that differ from the spec.",
+        )
+    )
+    configure_recover(
+        commands.add_parser(
+            "recover",
+            help="after an interrupted `pulumi up`: record the objects it created, so the next up makes no duplicates",
+            description="Find the objects an interrupted `pulumi up` created before it died and record them in the "
+            "stack's state (or drop the creates that never happened), instead of creating them again.",
         )
     )
     return parser
