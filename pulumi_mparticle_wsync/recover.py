@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from urllib.parse import unquote, urlsplit
 
-from . import wire
+from . import rules, wire
 
 # The models and the provider pull in pydantic and the Pulumi SDK (about a second): they are
 # imported where used, so that building the ``mparticle-wsync`` parser stays fast for every command.
@@ -72,6 +72,8 @@ PENDING_CREATE: Final = "creating"
 SECRET_SIGNATURE_KEY: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE: Final = "1b47061264138c4ac30d75fd1eb44270"
 
+JSON = Any  # a decoded JSON value of Pulumi's deployment format
+
 
 @cache
 def _schemas_by_type() -> dict[str, ResourceSchema]:
@@ -87,8 +89,6 @@ def resource_type(schema: ResourceSchema) -> str:
 
 def schema_of_type(type_name: object) -> ResourceSchema | None:
     return _schemas_by_type().get(str(type_name))
-
-JSON = Any  # a decoded JSON value of Pulumi's deployment format
 
 
 class RecoveryError(Exception):
@@ -283,6 +283,29 @@ def decide(
     )
 
 
+def without_double_claims(decisions: Sequence[Decision]) -> list[Decision]:
+    """An object is what one create made: when it would be recorded for several pending creates, it is for none."""
+
+    def claim(decision: Decision) -> tuple[str, str, str | None]:
+        return (decision.pending.schema.collection, decision.workspace, decision.object_id)
+
+    claimants: dict[tuple[str, str, str | None], list[str]] = {}
+    for decision in decisions:
+        if decision.outcome is Outcome.IMPORT:
+            claimants.setdefault(claim(decision), []).append(decision.pending.name)
+    checked: list[Decision] = []
+    for decision in decisions:
+        names = claimants.get(claim(decision), []) if decision.outcome is Outcome.IMPORT else []
+        if len(names) > 1:
+            others = ", ".join(name for name in names if name != decision.pending.name)
+            decision = Decision(
+                decision.pending, decision.workspace, Outcome.AMBIGUOUS, matching=(str(decision.object_id),),
+                ignored=decision.ignored, note=f"the same object would also be recorded for {others}",
+            )
+        checked.append(decision)
+    return checked
+
+
 def chosen_by_user(
     pending: PendingCreate,
     workspace: str,
@@ -460,13 +483,7 @@ def update_start(
 
 
 def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+    return rules.parse_timestamp(value) if isinstance(value, str) else None
 
 
 def _format_time(value: datetime) -> str:
@@ -642,8 +659,8 @@ def _recover(args: argparse.Namespace, out: TextIO) -> int:
         raise RecoveryError(f"--clock-skew must be >= 0 seconds (got {args.clock_skew:g})")
     cli = PulumiCli(args.stack, args.cwd)
     deployment = cli.deployment()
-    stack_name = args.stack.rsplit("/", 1)[-1]
-    locks = read_locks(cli.backend_url(), _project_of(deployment, args.cwd), stack_name)
+    project = _project_of(deployment)
+    locks = [] if project is None else read_locks(cli.backend_url(), project, args.stack.rsplit("/", 1)[-1])
     running = [lock for lock in locks if lock.held_by_running_process()]
     if running:
         print(
@@ -660,7 +677,8 @@ def _recover(args: argparse.Namespace, out: TextIO) -> int:
         return _unlock_only(cli, args, locks, out)
 
     ours, others = pending_creates(reveal_secrets(cli.deployment(show_secrets=True)))
-    start = update_start(args.since, locks, cli.history())
+    dated_otherwise = args.since is not None or any(lock.time is not None for lock in locks)
+    start = update_start(args.since, locks, [] if dated_otherwise else cli.history())
     if start is None:
         print(_unknown_start_message(args.stack, ours), file=out)
         return EXIT_NEEDS_HUMAN
@@ -694,14 +712,14 @@ def _unlock_only(cli: PulumiCli, args: argparse.Namespace, locks: Sequence[Stack
     return EXIT_OK
 
 
-def _project_of(deployment: Mapping[str, JSON], cwd: Path | None) -> str:
-    """The project name, from any URN (``urn:pulumi:<stack>::<project>::...``)."""
+def _project_of(deployment: Mapping[str, JSON]) -> str | None:
+    """The project name, from any URN (``urn:pulumi:<stack>::<project>::...``); ``None`` for an empty state."""
     for resource in [*(deployment.get("resources") or []),
                      *(op.get("resource") or {} for op in pending_operations(deployment))]:
         parts = str(resource.get("urn", "")).split("::")
         if len(parts) > 2:
             return parts[1]
-    raise RecoveryError(f"the state of this stack names no project (looked in {cwd or Path.cwd()})")
+    return None
 
 
 def _decide_all(
@@ -743,7 +761,7 @@ def _decide_all(
                     listings[key] = client.list(collection, workspace_id=workspace)
                 objects = listings[key]
             decisions.append(decide(pending, workspace, objects, held=held, not_before=not_before))
-    return decisions
+    return without_double_claims(decisions)
 
 
 def _resolve_choices(ours: Sequence[PendingCreate], chosen: Mapping[str, str]) -> dict[str, str]:
@@ -835,5 +853,7 @@ def _describe(decision: Decision) -> str:
         return f"{decision.object_id} ({where}{note}): record it in the state"
     if decision.outcome is Outcome.NOT_CREATED:
         return f"not created ({where}): drop the pending create; `pulumi up` creates it"
-    return f"ambiguous ({where}): {', '.join(decision.matching)} all match"
+    matches = "all match" if len(decision.matching) > 1 else "matches"
+    note = f"; {decision.note}" if decision.note else ""
+    return f"ambiguous ({where}): {', '.join(decision.matching)} {matches}{note}"
 

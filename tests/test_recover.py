@@ -205,6 +205,24 @@ def test_an_object_whose_content_differs_is_not_a_candidate_and_the_field_is_nam
     )
 
 
+def test_an_object_two_pending_creates_would_record_is_recorded_for_neither() -> None:
+    # "users" and "users/" generate ids of the same shape: one object cannot be what both made.
+    slash_inputs = {**USERS_INPUTS, "name_prefix": "users/"}
+    served = _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d")
+    orders_inputs = {**USERS_INPUTS, "name_prefix": "orders"}
+    decisions = recover.without_double_claims([
+        _decide(_pending(DATA_MODEL, "users", USERS_INPUTS), served),
+        _decide(_pending(DATA_MODEL, "users/", slash_inputs), served),
+        _decide(_pending(DATA_MODEL, "orders", orders_inputs), _served(DATA_MODEL, orders_inputs, "orders-1a2b3c4d")),
+    ])
+    assert [(d.pending.name, d.outcome, d.matching) for d in decisions] == [
+        ("users", Outcome.AMBIGUOUS, ("users-1a2b3c4d",)),
+        ("users/", Outcome.AMBIGUOUS, ("users-1a2b3c4d",)),
+        ("orders", Outcome.IMPORT, ()),
+    ]
+    assert decisions[0].note == "the same object would also be recorded for users/"
+
+
 def test_an_explicit_resource_id_is_the_only_candidate() -> None:
     inputs = {**USERS_INPUTS, "resource_id": "users"}
     pending = _pending(DATA_MODEL, "users", inputs)

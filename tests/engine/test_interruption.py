@@ -176,9 +176,10 @@ def _pulumi(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=300, check=False)
 
 
-def _recover(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _recover(home: Path, *args: str, run_in: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``mparticle-wsync recover`` as a user runs it: in the project directory, with the stack's environment."""
     command = [str(Path(sys.executable).parent / "mparticle-wsync"), "recover", "--stack", STACK, *args]
-    return subprocess.run(command, cwd=home, env={**os.environ, **engine_env(home)}, capture_output=True,
+    return subprocess.run(command, cwd=run_in or home, env={**os.environ, **engine_env(home)}, capture_output=True,
                           text=True, timeout=300, check=False)
 
 
@@ -215,9 +216,9 @@ def test_recover_after_a_killed_up_leaves_exactly_the_declared_objects(
     _assert_interrupted_with_orphans(stack, emulator)
     held_back_ids = set(_served_ids(emulator, wire.PIPELINES)) - set(_state_ids(stack, wire.PIPELINES))
 
-    dry_run = _recover(stack.home)
+    dry_run = _recover(stack.home, "--cwd", str(stack.home), run_in=REPO_ROOT)
     assert dry_run.returncode == 0, dry_run.stdout + dry_run.stderr
-    assert "--apply" in dry_run.stdout
+    assert f"To apply this plan: mparticle-wsync recover --stack {STACK} --cwd {stack.home} --apply" in dry_run.stdout
     assert _pending_creates(stack), "without --apply nothing may change"
 
     applied = _recover(stack.home, "--apply")
