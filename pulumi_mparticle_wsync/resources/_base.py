@@ -191,7 +191,7 @@ class WarehouseSyncProvider(ResourceProvider):
         body: dict[str, Any],
         workspace: str,
     ) -> dict[str, Any]:
-        from ..client import ConflictError, ServerError, TransportError
+        from ..client import BadRequestError, ConfigurationError, ConflictError, WarehouseSyncError
 
         collection = self.schema.collection
         adopting = inputs.get(ADOPT) is True
@@ -205,8 +205,11 @@ class WarehouseSyncProvider(ResourceProvider):
                 f"Pulumi, set adopt=True (keeping resource_id={object_id!r}); otherwise choose another "
                 "resource_id"
             ) from exc
-        except (ServerError, TransportError):
-            # The last attempt may have been applied (a 5xx or a lost answer). Failing now would
+        except (ConfigurationError, BadRequestError):
+            raise  # refused outright: nothing was created
+        except WarehouseSyncError:
+            # An earlier attempt may have been applied (a 5xx or a lost answer) and a later one
+            # failed for any reason (a 5xx, a 429 beyond the wait budget, ...). Failing now would
             # leave an object the state never records, and the next ``up`` would create another.
             served = _created_after_all(client, collection, object_id, body, workspace)
             if served is None:
