@@ -230,20 +230,42 @@ def test_forty_resources_come_up_whole_under_faults(make_stack: StackFactory, em
                 if r.method in ("POST", "PUT", "DELETE") and r.collection != TOKEN_COLLECTION]
 
 
+@dataclass(frozen=True)
+class AppliedButFailed:
+    """A create the server applied whose call still ended in an error."""
+
+    name: str
+    settings: dict[str, str]
+    faults: list[dict[str, Any]]
+
+
+APPLIED_BUT_FAILED = [
+    # The only attempt allowed is applied and answered 500.
+    AppliedButFailed("500 on the last attempt", {"mparticle:maxAttempts": "1"},
+                     [{"kind": "apply_then_error", "method": "POST", "count": 1}]),
+    # Applied and answered 500; the look that follows is rate limited beyond the wait budget.
+    AppliedButFailed("429 beyond the wait budget", {},
+                     [{"kind": "apply_then_error", "method": "POST", "count": 1},
+                      {"kind": "rate_limit", "method": "GET", "count": 1, "retry_after": 30}]),
+]
+
+
 @pytest.mark.engine
-def test_a_create_applied_on_its_last_attempt_is_recorded_not_orphaned(
-    make_stack: StackFactory, emulator: EmulatorHandle
+@pytest.mark.parametrize("case", APPLIED_BUT_FAILED, ids=lambda c: c.name)
+def test_a_create_applied_but_failed_is_recorded_not_orphaned(
+    case: AppliedButFailed, make_stack: StackFactory, emulator: EmulatorHandle
 ) -> None:
-    """With a single attempt allowed, the create's only POST is applied and answered 500: the
-    provider looks once more, finds its object, and records it."""
+    """The provider looks once more before it gives up, finds its object, and records it."""
 
     def program() -> None:
         mp.DataModel("users", name="Users", sql_query="SELECT email, plan FROM db.s.users")
 
-    stack = make_stack(program, config={"mparticle:maxAttempts": "1"})
-    emulator.control.add_fault("apply_then_error", method="POST", path_regex=f"/{wire.DATA_MODELS}$", count=1)
+    stack = make_stack(program, config=case.settings)
+    for fault in case.faults:
+        emulator.control.add_fault(path_regex=f"/{wire.DATA_MODELS}", **fault)
     up = stack.up()
     assert up.result.summary.result == "succeeded"
+    assert all(fault["fired"] == fault["count"] for fault in emulator.control.faults())
     served = _server_objects(emulator)
     assert len(served) == 1
     assert _state_objects(stack) == served
