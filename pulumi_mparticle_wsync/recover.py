@@ -708,7 +708,7 @@ def _unlock_only(cli: PulumiCli, args: argparse.Namespace, locks: Sequence[Stack
                   file=out)
         return EXIT_OK
     complaint = cli.cancel()
-    print("Lock removed (pulumi cancel)." if complaint is None else f"pulumi cancel: {complaint}", file=out)
+    print("The stack is unlocked (pulumi cancel)." if complaint is None else f"pulumi cancel: {complaint}", file=out)
     return EXIT_OK
 
 
@@ -790,7 +790,14 @@ def _apply(cli: PulumiCli, plan: Plan, deployment: Mapping[str, JSON], out: Text
     cli.import_deployment(resolved_deployment(current, plan.decisions))
     recorded = [d.pending.urn for d in plan.imports]
     if recorded:
-        cli.refresh(recorded)
+        try:
+            cli.refresh(recorded)
+        except RecoveryError as exc:
+            targets = " ".join(f"--target {urn}" for urn in recorded)
+            raise RecoveryError(
+                f"the objects are recorded in the state, but reading their outputs failed: {exc}\nFix the cause, "
+                f"then run `pulumi refresh --stack {plan.stack} {targets}` and `pulumi up`."
+            ) from exc
     print(
         f"\nRecovered stack {plan.stack!r}: {len(plan.imports)} object(s) recorded, "
         f"{len(plan.drops)} pending create(s) dropped. Run `pulumi up` to finish the update.",
