@@ -28,18 +28,20 @@ from pulumi_mparticle_wsync import cli, recover, wire
 from pulumi_mparticle_wsync.client import ConfigurationError
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, PIPELINE, ResourceSchema
-from pulumi_mparticle_wsync.recover import (
-    Decision,
-    Outcome,
+from pulumi_mparticle_wsync.recover import DEFAULT_CLOCK_SKEW_SECONDS
+from pulumi_mparticle_wsync.recover._edit import resolved_deployment
+from pulumi_mparticle_wsync.recover._matching import Decision, Ignored, Outcome, decide, without_double_claims
+from pulumi_mparticle_wsync.recover._plan import Plan, decide_all, format_plan
+from pulumi_mparticle_wsync.recover._start import StackLock, UpdateStart, read_locks, update_start
+from pulumi_mparticle_wsync.recover._state import (
+    SECRET_SIGNATURE,
+    SECRET_SIGNATURE_KEY,
+    OtherPendingOperation,
     PendingCreate,
     RecoveryError,
-    StackLock,
-    decide,
     pending_creates,
-    read_locks,
-    resolved_deployment,
+    resource_type,
     reveal_secrets,
-    update_start,
 )
 from pulumi_mparticle_wsync.resources._base import generate_id, id_stem, is_generated_id
 
@@ -49,7 +51,7 @@ PICKLED_PROVIDER = (  # what the engine stores for DataModelProvider()
     "gASVSAAAAAAAAACMK3B1bHVtaV9tcGFydGljbGVfd3N5bmMucmVzb3VyY2VzLmRhdGFfbW9kZWyUjBFEYXRhTW9kZWxQcm92aWRlcpSTlCmBlC4="
 )
 STARTED = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-NOT_BEFORE = STARTED - timedelta(seconds=recover.DEFAULT_CLOCK_SKEW_SECONDS)
+NOT_BEFORE = STARTED - timedelta(seconds=DEFAULT_CLOCK_SKEW_SECONDS)
 WORKSPACE = "1001"
 
 USERS_INPUTS: dict[str, Any] = {
@@ -58,14 +60,14 @@ USERS_INPUTS: dict[str, Any] = {
 
 
 def _urn(schema: ResourceSchema, name: str) -> str:
-    return f"urn:pulumi:dev::shop::{recover.resource_type(schema)}::{name}"
+    return f"urn:pulumi:dev::shop::{resource_type(schema)}::{name}"
 
 
 def _pending_resource(schema: ResourceSchema, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "urn": _urn(schema, name),
         "custom": True,
-        "type": recover.resource_type(schema),
+        "type": resource_type(schema),
         "inputs": {"__provider": PICKLED_PROVIDER, **inputs},
         "parent": STACK_URN,
         "provider": PROVIDER_URN,
@@ -161,15 +163,15 @@ def test_an_object_the_state_already_holds_is_not_a_candidate() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     held_urn = _urn(DATA_MODEL, "users")
     decision = _decide(pending, _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d"),
-                       held={(recover.resource_type(DATA_MODEL), "users-1a2b3c4d"): held_urn})
+                       held={(resource_type(DATA_MODEL), "users-1a2b3c4d"): held_urn})
     assert decision.outcome is Outcome.NOT_CREATED
-    assert decision.ignored == (recover.Ignored("users-1a2b3c4d", f"already in the state as {held_urn}"),)
+    assert decision.ignored == (Ignored("users-1a2b3c4d", f"already in the state as {held_urn}"),)
 
 
 def test_an_id_held_by_another_kind_of_resource_does_not_count() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     decision = _decide(pending, _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d"),
-                       held={(recover.resource_type(CONNECTION), "users-1a2b3c4d"): "urn:of:a:connection"})
+                       held={(resource_type(CONNECTION), "users-1a2b3c4d"): "urn:of:a:connection"})
     assert decision.outcome is Outcome.IMPORT
 
 
@@ -182,7 +184,7 @@ def test_an_object_created_before_the_update_started_is_not_a_candidate() -> Non
     assert decision.outcome is Outcome.IMPORT
     assert decision.object_id == "users-1111bbbb"
     assert decision.ignored == (
-        recover.Ignored("users-0000aaaa", f"created {early}, before the interrupted update started"),
+        Ignored("users-0000aaaa", f"created {early}, before the interrupted update started"),
     )
 
 
@@ -201,7 +203,7 @@ def test_an_object_whose_content_differs_is_not_a_candidate_and_the_field_is_nam
     decision = _decide(pending, other_query)
     assert decision.outcome is Outcome.NOT_CREATED
     assert decision.ignored == (
-        recover.Ignored("users-1a2b3c4d", f"differs from the inputs in {wire.CONFIG}.{wire.SQL_QUERY}"),
+        Ignored("users-1a2b3c4d", f"differs from the inputs in {wire.CONFIG}.{wire.SQL_QUERY}"),
     )
 
 
@@ -210,7 +212,7 @@ def test_an_object_two_pending_creates_would_record_is_recorded_for_neither() ->
     slash_inputs = {**USERS_INPUTS, "name_prefix": "users/"}
     served = _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d")
     orders_inputs = {**USERS_INPUTS, "name_prefix": "orders"}
-    decisions = recover.without_double_claims([
+    decisions = without_double_claims([
         _decide(_pending(DATA_MODEL, "users", USERS_INPUTS), served),
         _decide(_pending(DATA_MODEL, "users/", slash_inputs), served),
         _decide(_pending(DATA_MODEL, "orders", orders_inputs), _served(DATA_MODEL, orders_inputs, "orders-1a2b3c4d")),
@@ -259,7 +261,7 @@ def test_write_only_secrets_do_not_stop_a_match_and_served_fields_we_did_not_sen
 
 
 def _secret(value: Any) -> dict[str, str]:
-    return {recover.SECRET_SIGNATURE_KEY: recover.SECRET_SIGNATURE, "plaintext": json.dumps(value)}
+    return {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "plaintext": json.dumps(value)}
 
 
 def test_pending_creates_of_our_types_are_read_with_their_secrets_revealed() -> None:
@@ -279,7 +281,7 @@ def test_pending_creates_of_our_types_are_read_with_their_secrets_revealed() -> 
 
 
 def test_an_encrypted_secret_cannot_be_revealed_and_the_error_says_what_to_set() -> None:
-    encrypted = {recover.SECRET_SIGNATURE_KEY: recover.SECRET_SIGNATURE, "ciphertext": "v1:abc"}
+    encrypted = {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "ciphertext": "v1:abc"}
     with pytest.raises(RecoveryError, match="PULUMI_CONFIG_PASSPHRASE"):
         reveal_secrets({"inputs": {"password": encrypted}})
 
@@ -288,7 +290,7 @@ def test_an_encrypted_secret_cannot_be_revealed_and_the_error_says_what_to_set()
 
 
 def test_the_edit_records_imports_drops_creates_that_never_happened_and_keeps_everything_else() -> None:
-    encrypted_key = {recover.SECRET_SIGNATURE_KEY: recover.SECRET_SIGNATURE, "ciphertext": "v1:feed"}
+    encrypted_key = {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "ciphertext": "v1:feed"}
     orders_inputs = {**USERS_INPUTS, "name": "Orders", "name_prefix": "orders"}
     imported = _pending_resource(DATA_MODEL, "users", USERS_INPUTS)
     imported["inputs"]["secret_note"] = encrypted_key  # secrets stay encrypted through the edit
@@ -361,10 +363,10 @@ HISTORY_DONE: list[dict[str, Any]] = [
 def test_the_start_is_since_then_the_earliest_lock_then_an_update_in_progress() -> None:
     since = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     locks = [_lock(STARTED + timedelta(seconds=5)), _lock(STARTED), _lock(None)]
-    assert update_start(since, locks, HISTORY_DONE) == recover.UpdateStart(since, "--since")
-    assert update_start(None, locks, HISTORY_DONE) == recover.UpdateStart(STARTED, "the stack's lock")
+    assert update_start(since, locks, HISTORY_DONE) == UpdateStart(since, "--since")
+    assert update_start(None, locks, HISTORY_DONE) == UpdateStart(STARTED, "the stack's lock")
     in_progress = [{"kind": "update", "result": "in-progress", "startTime": "2026-03-01T09:30:00.000Z"}]
-    assert update_start(None, [], in_progress) == recover.UpdateStart(
+    assert update_start(None, [], in_progress) == UpdateStart(
         STARTED, "the update in progress in the stack's history")
 
 
@@ -444,7 +446,7 @@ def test_decisions_read_the_workspace_of_each_pending_create(emulator: EmulatorH
         _pending(DATA_MODEL, "missing", {**USERS_INPUTS, "name_prefix": "missing"}),
     ]
     not_before = datetime.now(UTC) - timedelta(minutes=5)
-    decisions = recover._decide_all(ours, _deployment(), _config(emulator), not_before, {})
+    decisions = decide_all(ours, _deployment(), _config(emulator), not_before, {})
     assert [(d.pending.name, d.workspace, d.outcome, d.object_id) for d in decisions] == [
         ("users", emulator.workspace_id, Outcome.IMPORT, "users-1a2b3c4d"),
         ("users-elsewhere", other_workspace, Outcome.IMPORT, "users-5e6f7a8b"),
@@ -466,25 +468,25 @@ def test_use_picks_an_object_the_user_checked_and_refuses_one_that_is_missing_or
     ours = [_pending(DATA_MODEL, "users", USERS_INPUTS)]
     not_before = datetime.now(UTC) - timedelta(minutes=5)
     config = _config(emulator)
-    assert recover._decide_all(ours, _deployment(), config, not_before, {})[0].outcome is Outcome.AMBIGUOUS
+    assert decide_all(ours, _deployment(), config, not_before, {})[0].outcome is Outcome.AMBIGUOUS
 
-    chosen = recover._decide_all(ours, _deployment(), config, not_before, {"users": "users-2222aaaa"})[0]
+    chosen = decide_all(ours, _deployment(), config, not_before, {"users": "users-2222aaaa"})[0]
     assert (chosen.outcome, chosen.object_id, chosen.note) == (Outcome.IMPORT, "users-2222aaaa", "chosen with --use")
     with pytest.raises(RecoveryError, match="there is no DataModel 'users-0000cccc' in workspace 1001"):
-        recover._decide_all(ours, _deployment(), config, not_before, {"users": "users-0000cccc"})
-    holding = _deployment(resources=[{"urn": "urn:held", "type": recover.resource_type(DATA_MODEL),
+        decide_all(ours, _deployment(), config, not_before, {"users": "users-0000cccc"})
+    holding = _deployment(resources=[{"urn": "urn:held", "type": resource_type(DATA_MODEL),
                                       "id": "users-1111bbbb"}])
     with pytest.raises(RecoveryError, match="already in the state as urn:held"):
-        recover._decide_all(ours, holding, config, not_before, {"users": "users-1111bbbb"})
+        decide_all(ours, holding, config, not_before, {"users": "users-1111bbbb"})
     with pytest.raises(RecoveryError, match="'orders' names no interrupted create"):
-        recover._decide_all(ours, _deployment(), config, not_before, {"orders": "orders-1111bbbb"})
+        decide_all(ours, _deployment(), config, not_before, {"orders": "orders-1111bbbb"})
 
 
 def test_a_pending_create_with_no_workspace_anywhere_names_the_setting(emulator: EmulatorHandle) -> None:
     config = _config(emulator)
     del config["mparticle:workspaceId"]
     with pytest.raises(ConfigurationError, match="mparticle:workspaceId"):
-        recover._decide_all([_pending(DATA_MODEL, "users", USERS_INPUTS)], _deployment(), config,
+        decide_all([_pending(DATA_MODEL, "users", USERS_INPUTS)], _deployment(), config,
                             datetime.now(UTC), {})
 
 
@@ -497,14 +499,14 @@ def _parse(*argv: str) -> argparse.Namespace:
 
 def test_the_plan_names_each_urn_and_what_happens_to_it() -> None:
     users = _pending(DATA_MODEL, "users", USERS_INPUTS)
-    plan = recover.Plan("dev", recover.UpdateStart(STARTED, "the stack's lock"), NOT_BEFORE, [
+    plan = Plan("dev", UpdateStart(STARTED, "the stack's lock"), NOT_BEFORE, [
         Decision(users, WORKSPACE, Outcome.IMPORT, chosen=_served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d"),
-                 ignored=(recover.Ignored("users-0000aaaa", "created 2026-02-01T00:00:00.000Z, before ..."),)),
+                 ignored=(Ignored("users-0000aaaa", "created 2026-02-01T00:00:00.000Z, before ..."),)),
         Decision(_pending(DATA_MODEL, "orders", USERS_INPUTS), WORKSPACE, Outcome.NOT_CREATED),
         Decision(_pending(DATA_MODEL, "carts", USERS_INPUTS), WORKSPACE, Outcome.AMBIGUOUS,
                  matching=("carts-1111bbbb", "carts-2222aaaa")),
-    ], [recover.OtherPendingOperation("urn:pulumi:dev::shop::aws:s3/bucket:Bucket::b", "creating")])
-    text = recover.format_plan(plan)
+    ], [OtherPendingOperation("urn:pulumi:dev::shop::aws:s3/bucket:Bucket::b", "creating")])
+    text = format_plan(plan)
     assert "The update started 2026-03-01T09:30:00Z (from the stack's lock)" in text
     assert "from 2026-03-01T09:29:00Z on are considered" in text
     assert f"  {users.urn}\n    -> users-1a2b3c4d (DataModel in workspace 1001): record it in the state" in text
