@@ -40,6 +40,11 @@ def decide_all(
     not_before: datetime,
     chosen: Mapping[str, str],
 ) -> list[Decision]:
+    """A decision per pending create, from its workspace's objects (one listing per workspace and collection).
+
+    ``config``: ``pulumi config --json --show-secrets`` (the provider's settings, ``MPARTICLE_*`` as
+    fallback); ``chosen``: the ``--use`` choices, resource name or URN -> object id.
+    """
     from ..client import WarehouseSyncClient, load_settings
     from ..models._common import RESOURCE_ID
 
