@@ -345,7 +345,7 @@ def audit(answers: dict[str, Any]) -> check_api.Report:
 
 
 def served(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    answer = json.loads(json.dumps(body))
+    answer: dict[str, Any] = json.loads(json.dumps(body))
     answer.update(
         {
             wire.STATUS_FIELD: "healthy",

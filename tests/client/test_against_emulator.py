@@ -161,7 +161,8 @@ def test_crud_round_trip(
     replaced = client.replace(collection, body[wire.ID], {**body, wire.NAME: rename})
     assert replaced[wire.NAME] == rename
     assert replaced[wire.LAST_MODIFIED_ON] is not None
-    assert emulator.control.get_object(emulator.workspace_id, collection, body[wire.ID])[wire.NAME] == rename
+    stored = emulator.control.get_object(emulator.workspace_id, collection, body[wire.ID])
+    assert stored is not None and stored[wire.NAME] == rename
 
     assert client.delete(collection, body[wire.ID]) is True
     assert client.get(collection, body[wire.ID]) is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from client_fakes import AUTH, CLIENT_SECRET, WORKSPACE, FakeAPI, make_harness, make_settings
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import (
@@ -16,6 +15,8 @@ from pulumi_mparticle_wsync.client import (
     get_client,
 )
 from pulumi_mparticle_wsync.client._auth import refresh_skew
+
+from .client_fakes import AUTH, CLIENT_SECRET, WORKSPACE, FakeAPI, make_harness, make_settings
 
 LIST_PATH = f"/platform/v2/workspaces/{WORKSPACE}/{wire.CONNECTIONS}"
 

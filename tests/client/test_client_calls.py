@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import APIError, ConfigurationError, NotFoundError, TransportError
+
+from .client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
 
 BASE = f"/platform/v2/workspaces/{WORKSPACE}"
 

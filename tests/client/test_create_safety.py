@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import BadRequestError, ConflictError, ServerError, TransportError
+
+from .client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
 
 COLLECTION_PATH = f"/platform/v2/workspaces/{WORKSPACE}/{wire.CONNECTIONS}"
 OBJECT_PATH = f"{COLLECTION_PATH}/warehouse"

@@ -7,7 +7,6 @@ import pickle
 
 import httpx
 import pytest
-from client_fakes import CLIENT_SECRET, WORKSPACE, connection_body, make_harness, pipeline_body
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import (
@@ -26,6 +25,8 @@ from pulumi_mparticle_wsync.client import (
 from pulumi_mparticle_wsync.client._exceptions import api_error_class
 from pulumi_mparticle_wsync.client._responses import error_messages
 from pulumi_mparticle_wsync.client._scrub import REDACTED, Scrubber, secret_values
+
+from .client_fakes import CLIENT_SECRET, WORKSPACE, connection_body, make_harness, pipeline_body
 
 PIPELINES_PATH = f"/platform/v2/workspaces/{WORKSPACE}/{wire.PIPELINES}"
 

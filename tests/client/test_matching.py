@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from client_fakes import connection_body, pipeline_body
-
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import differences
+
+from .client_fakes import connection_body, pipeline_body
 
 
 def served_from(sent: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def test_timestamps_compare_as_moments() -> None:
 
 
 def test_nested_lists_are_compared_item_by_item() -> None:
-    sent = {
+    sent: dict[str, Any] = {
         wire.ID: "ft",
         wire.MAPPINGS: [
             {

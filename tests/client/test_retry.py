@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
-from client_fakes import WORKSPACE, make_harness
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +20,8 @@ from pulumi_mparticle_wsync.client import (
     TransportError,
 )
 from pulumi_mparticle_wsync.client._retry import parse_retry_after
+
+from .client_fakes import WORKSPACE, make_harness
 
 LIST_PATH = f"/platform/v2/workspaces/{WORKSPACE}/{wire.CONNECTIONS}"
 WALL_CLOCK = 1_700_000_000.0

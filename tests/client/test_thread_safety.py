@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from client_fakes import FakeAPI, connection_body, make_harness
-
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import ConflictError
+
+from .client_fakes import FakeAPI, connection_body, make_harness
 
 
 def test_concurrent_crud_on_one_client_with_faults() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from emulator_support import ApiSession, fast_http_client
 
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import ApiSession, fast_http_client
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emulator_support import ApiSession, fast_http_client, message_text, token_request
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle, running_emulator
+
+from .emulator_support import ApiSession, fast_http_client, message_text, token_request
 
 
 def post_token(emulator: EmulatorHandle, body: Any) -> Any:

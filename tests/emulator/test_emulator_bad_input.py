@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from emulator_support import ApiSession, connection, data_model, message_text, messages, transformation
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.settings import MAX_BODY_BYTES
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import ApiSession, connection, data_model, message_text, messages, transformation
 
 C, D, T = wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS
 

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from emulator_support import ApiSession, data_model, fast_http_client
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.cli import configure_parser, main
@@ -27,6 +26,8 @@ from pulumi_mparticle_wsync.emulator.settings import (
     DEFAULT_CLIENT_SECRET,
     EmulatorSettings,
 )
+
+from .emulator_support import ApiSession, data_model, fast_http_client
 
 MAIN_CLI = [sys.executable, "-m", "pulumi_mparticle_wsync", "emulator"]
 START_TIMEOUT = 20.0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from emulator_support import ApiSession, data_model, fast_http_client
-
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import ApiSession, data_model, fast_http_client
 
 D = wire.DATA_MODELS
 WORKERS = 12

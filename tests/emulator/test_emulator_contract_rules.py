@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from emulator_support import (
+
+from pulumi_mparticle_wsync import wire
+
+from .emulator_support import (
     PARTNER_FEED_KEY,
     ApiSession,
     Body,
@@ -22,8 +25,6 @@ from emulator_support import (
     pipeline,
     transformation,
 )
-
-from pulumi_mparticle_wsync import wire
 
 C, D, T, P = wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS, wire.PIPELINES
 

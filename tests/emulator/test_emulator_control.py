@@ -4,7 +4,14 @@ clock, reset, and the loopback-only rule."""
 from __future__ import annotations
 
 import pytest
-from emulator_support import (
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.app import create_emulator
+from pulumi_mparticle_wsync.emulator.control import EmulatorControlError
+from pulumi_mparticle_wsync.emulator.settings import DEFAULT_USER_EMAIL, UI_USER_EMAIL
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import (
     SECRET_VALUES,
     ApiSession,
     TestClient,
@@ -14,12 +21,6 @@ from emulator_support import (
     message_text,
     pipeline,
 )
-
-from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.app import create_emulator
-from pulumi_mparticle_wsync.emulator.control import EmulatorControlError
-from pulumi_mparticle_wsync.emulator.settings import DEFAULT_USER_EMAIL, UI_USER_EMAIL
-from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
 C, D, P = wire.CONNECTIONS, wire.DATA_MODELS, wire.PIPELINES
 

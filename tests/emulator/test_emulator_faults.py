@@ -6,12 +6,13 @@ import time
 
 import httpx
 import pytest
-from emulator_support import ApiSession, connection, data_model, message_text
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.control import EmulatorControlError
 from pulumi_mparticle_wsync.emulator.requestlog import DROPPED_STATUS
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import ApiSession, connection, data_model, message_text
 
 C, D = wire.CONNECTIONS, wire.DATA_MODELS
 

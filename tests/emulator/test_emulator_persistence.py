@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from emulator_support import (
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.server import EmulatorServer
+from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
+from pulumi_mparticle_wsync.emulator.store import Store, StoreError
+
+from .emulator_support import (
     ApiSession,
     connection,
     data_model,
@@ -13,11 +19,6 @@ from emulator_support import (
     on_demand_pipeline,
     transformation,
 )
-
-from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.server import EmulatorServer
-from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
-from pulumi_mparticle_wsync.emulator.store import Store, StoreError
 
 
 def snapshot(api: ApiSession) -> dict[str, object]:

@@ -15,7 +15,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from emulator_support import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.state import EmulatorState
+
+from .emulator_support import (
     SECRET_VALUES,
     ApiSession,
     connection,
@@ -26,11 +32,6 @@ from emulator_support import (
     token_request,
     transformation,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.state import EmulatorState
 
 Shared = tuple[ApiSession, EmulatorState, Any]
 

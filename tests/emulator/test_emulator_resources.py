@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from emulator_support import (
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.schemas.pipelines import partner_feed_id_for
+from pulumi_mparticle_wsync.emulator.settings import DEFAULT_USER_EMAIL
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import (
     PARTNER_FEED_KEY,
     SECRET_VALUES,
     ApiSession,
@@ -17,11 +23,6 @@ from emulator_support import (
     pipeline,
     transformation,
 )
-
-from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.schemas.pipelines import partner_feed_id_for
-from pulumi_mparticle_wsync.emulator.settings import DEFAULT_USER_EMAIL
-from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
 C, D, T, P = wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS, wire.PIPELINES
 TIMESTAMP = re.compile(wire.SERVER_TIMESTAMP_PATTERN)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emulator_support import ApiSession, message_text, on_demand_pipeline, pipeline
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator import runs
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import ApiSession, message_text, on_demand_pipeline, pipeline
 
 P = wire.PIPELINES
 

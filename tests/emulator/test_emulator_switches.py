@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from emulator_support import (
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.control import EmulatorControlError
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .emulator_support import (
     PARTNER_FEED_KEY,
     ApiSession,
     connection,
@@ -12,10 +17,6 @@ from emulator_support import (
     pipeline,
     token_request,
 )
-
-from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.control import EmulatorControlError
-from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
 C, P = wire.CONNECTIONS, wire.PIPELINES
 

@@ -101,8 +101,9 @@ class EngineStack:
 
     def exported_state(self) -> dict[str, Any]:
         deployment = self.stack.export_stack()
-        state: dict[str, Any] = deployment.deployment
-        return state
+        if deployment.deployment is None:
+            raise AssertionError(f"stack {self.stack.name} exported no deployment")
+        return dict(deployment.deployment)
 
     def resources(self, type_suffix: str | None = None) -> list[dict[str, Any]]:
         found = self.exported_state().get("resources", [])

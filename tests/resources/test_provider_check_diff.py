@@ -8,9 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from models import samples
-from models.served import serve
-from models.strategies import BY_SCHEMA
 from pulumi.dynamic import ResourceProvider
 from pulumi.output import UNKNOWN as SDK_UNKNOWN
 
@@ -29,6 +26,10 @@ from pulumi_mparticle_wsync.resources._base import (
     generate_id,
     previous_inputs,
 )
+
+from ..models import samples
+from ..models.served import serve
+from ..models.strategies import BY_SCHEMA
 
 SERIALIZED = "gASV-serialized-provider"
 EVENTS = {"pipeline_type": "events", "field_transformation_id": "ft"}

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from models import samples
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import ConfigurationError
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
+from ..models import samples
 from .conftest import configured, stack_config
 from .helpers import engine_props, stored
 

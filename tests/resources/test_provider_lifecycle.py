@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from models import samples
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
@@ -21,6 +20,7 @@ from pulumi_mparticle_wsync.resources import (
 )
 from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY, WarehouseSyncProvider
 
+from ..models import samples
 from .conftest import Providers, configured, stack_config
 from .helpers import SERIALIZED, api_calls, engine_props, stored
 

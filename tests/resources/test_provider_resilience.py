@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from models import samples
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 from pulumi_mparticle_wsync.resources import OperationError
 
+from ..models import samples
 from .conftest import Providers, configured, stack_config
 from .helpers import api_calls, engine_props
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from models import samples
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
+from ..models import samples
 from .conftest import Providers, configured, stack_config
 from .helpers import engine_props
 

@@ -12,13 +12,14 @@ from typing import Any, TypeVar, cast
 
 import pulumi
 import pytest
-from models import samples
 from pulumi.runtime import rpc
 
 import pulumi_mparticle_wsync as mp
 from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE
 from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY
 from pulumi_mparticle_wsync.resources._props import resource_options
+
+from ..models import samples
 
 F = TypeVar("F", bound=Callable[..., Any])
 pulumi_test = cast(Callable[[F], F], pulumi.runtime.test)
