@@ -10,7 +10,7 @@ demo: bootstrap
 	.venv/bin/python scripts/demo.py
 
 lint: bootstrap
-	.venv/bin/ruff check pulumi_mparticle_wsync tests examples scripts bench
+	.venv/bin/ruff check pulumi_mparticle_wsync tests examples scripts bench tools
 	.venv/bin/mypy
 	@# each example is a __main__.py of its own, so each is a separate mypy run
 	for example in examples/*/__main__.py; do .venv/bin/mypy "$$example" || exit 1; done

@@ -7,9 +7,10 @@
 4. show that a second ``pulumi preview`` has no changes (``--expect-no-changes``);
 5. stop the emulator.
 
-The program runs as a real Pulumi program directory through the CLI when the Python language
-host was built (``.tools/pulumi/bin/pulumi-language-python``); otherwise the same program runs
-inline through the Automation API, which drives the same engine and the same CLI.
+The program runs as a real Pulumi program directory, with the ``pulumi`` commands a user types,
+through the Python language host the bootstrap installs (``.tools/pulumi/bin/pulumi-language-python``).
+Without one, the same program runs inline through the Automation API, which drives the same
+engine and CLI.
 """
 
 from __future__ import annotations
@@ -122,8 +123,9 @@ def main() -> int:
     banner("done")
     print(
         "The dev stack is up on the emulator; its state is in .demo/state and the emulator's data in\n"
-        ".demo/emulator.sqlite3. Run `make demo` again to see it refresh with no changes, or read\n"
-        "README.md to point the same program at a real mParticle workspace."
+        ".demo/emulator.sqlite3. Run `make demo` again: the restarted emulator keeps the objects and\n"
+        "nothing changes. README.md shows how to run the same program yourself, or against a real\n"
+        "mParticle workspace."
     )
     return 0
 

@@ -1,4 +1,4 @@
-"""Drive the real Pulumi CLI (Automation API, inline programs) against the emulator.
+"""Drive the real Pulumi CLI (Automation API: inline programs and program directories) against the emulator.
 
 Every stack gets its own ``file://`` backend and ``PULUMI_HOME`` under the test's temp
 directory, so stacks never share state. The dynamic provider runs in a subprocess started
@@ -23,8 +23,11 @@ PULUMI_BIN = PULUMI_ROOT / "bin"
 PASSPHRASE = "engine-tests"
 
 
+CLI_FILES = ("pulumi", "pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-python-exec")
+
+
 def missing_cli_message() -> str | None:
-    if (PULUMI_BIN / "pulumi").is_file() and (PULUMI_BIN / "pulumi-resource-pulumi-python").is_file():
+    if all((PULUMI_BIN / name).is_file() for name in CLI_FILES):
         return None
     return (
         f"the Pulumi CLI is not built at {PULUMI_BIN}: run `bash scripts/bootstrap.sh` "
@@ -146,3 +149,25 @@ def new_stack(
     if config:
         created.set_all_config(dict(config))
     return EngineStack(created, home)
+
+
+def program_stack(
+    project_dir: Path, *, stack: str = "test", config: Mapping[str, auto.ConfigValue] | None = None
+) -> EngineStack:
+    """A stack of the program directory ``project_dir`` (its ``Pulumi.yaml``), run by the language host.
+
+    Backend and ``PULUMI_HOME`` live in ``project_dir``; stack config is written to its
+    ``Pulumi.<stack>.yaml``, so pass a copy, never a directory of the repository.
+    """
+    (project_dir / "state").mkdir(exist_ok=True)
+    env = engine_env(project_dir)
+    workspace_opts = auto.LocalWorkspaceOptions(
+        pulumi_home=env["PULUMI_HOME"],
+        env_vars=env,
+        secrets_provider="passphrase",
+        pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
+    )
+    created = auto.create_or_select_stack(stack, work_dir=str(project_dir), opts=workspace_opts)
+    if config:
+        created.set_all_config(dict(config))
+    return EngineStack(created, project_dir)

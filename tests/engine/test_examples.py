@@ -1,7 +1,9 @@
 """The quickstart's dev and prod stacks, and every example in examples/, under the real engine.
 
 The quickstart runs with the committed ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml`` files (copied to
-a temp directory so the test never edits them), pointed at the test's emulator.
+a temp directory so the test never edits them), pointed at the test's emulator: as an inline
+Automation API program, and as a program directory with the ``pulumi`` commands a user types.
+Each example runs as a program directory (a copy), through the Python language host.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import runpy
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +23,7 @@ from pulumi import automation as auto
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
-from .conftest import StackFactory
-from .harness import PULUMI_BIN, PULUMI_ROOT, REPO_ROOT, EngineStack, engine_env
+from .harness import PULUMI_BIN, PULUMI_ROOT, REPO_ROOT, EngineStack, engine_env, program_stack, provider_config
 
 EXAMPLES = REPO_ROOT / "examples"
 DEMO_PASSPHRASE = "wsync-demo"  # the passphrase of the committed Pulumi.dev.yaml / Pulumi.prod.yaml
@@ -178,15 +180,27 @@ def _seed_adoptable(emulator: EmulatorHandle) -> None:
         "config": {"sql_query": "SELECT customer_id FROM main.crm.loyalty"}})
 
 
+def _example_copy(example: str, destination: Path) -> Path:
+    """A copy of the example's directory whose ``virtualenv`` option names this test's interpreter's venv."""
+    directory = destination / example
+    shutil.copytree(EXAMPLES / example, directory)
+    settings = yaml.safe_load((directory / "Pulumi.yaml").read_text())
+    assert settings["runtime"]["options"]["virtualenv"] == "../../.venv", "examples use the repository's venv"
+    settings["runtime"]["options"]["virtualenv"] = sys.prefix
+    (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
+    return directory
+
+
 @pytest.mark.engine
 @pytest.mark.parametrize("example", sorted(EXAMPLE_CONFIG))
-def test_example(example: str, make_stack: StackFactory, emulator: EmulatorHandle) -> None:
-    directory = EXAMPLES / example
+def test_example(example: str, emulator: EmulatorHandle, tmp_path: Path) -> None:
+    directory = _example_copy(example, tmp_path)
     project = yaml.safe_load((directory / "Pulumi.yaml").read_text())["name"]
-    config = {f"{project}:{key}": value for key, value in EXAMPLE_CONFIG[example].items()}
+    config = provider_config(emulator.url, emulator.workspace_id, emulator.client_id, emulator.client_secret)
+    config |= {f"{project}:{key}": value for key, value in EXAMPLE_CONFIG[example].items()}
     if example == "adopt_existing":
         _seed_adoptable(emulator)
-    stack = make_stack(_run_file(directory / "__main__.py"), project=project, config=config)
+    stack = program_stack(directory, config=config)
 
     up = stack.up()
     assert up.result.summary.result == "succeeded"
@@ -206,3 +220,37 @@ def test_example(example: str, make_stack: StackFactory, emulator: EmulatorHandl
     for value in EXAMPLE_CONFIG[example].values():
         if value.secret:
             assert value.value not in printed, "a secret was printed by the engine"
+
+
+def _pulumi(project_dir: Path, *args: str) -> str:
+    """Run ``pulumi <args>`` in ``project_dir`` as a user would; fail with everything it printed."""
+    env = {**engine_env(project_dir), "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE}
+    done = subprocess.run([str(PULUMI_BIN / "pulumi"), *args, "--color", "never"], cwd=project_dir, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"pulumi {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.mark.engine
+def test_quickstart_runs_from_the_cli(quickstart_dir: Path, emulator: EmulatorHandle) -> None:
+    """``pulumi up`` in the project directory: the language host runs examples/quickstart/ (``main``)."""
+    (quickstart_dir / "state").mkdir()
+    _pulumi(quickstart_dir, "stack", "init", "dev")
+    for key in ("apiUrl", "authUrl"):
+        _pulumi(quickstart_dir, "config", "set", f"mparticle:{key}", emulator.url)
+    dev_ws = yaml.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]["mparticle:workspaceId"]
+
+    up = _pulumi(quickstart_dir, "up", "--yes")
+    assert "7 created" in up, up
+    assert _counts(emulator, dev_ws) == QUICKSTART_OBJECTS
+    outputs = json.loads(_pulumi(quickstart_dir, "stack", "output", "--json"))
+    pipeline_ids = {p["id"] for p in emulator.control.list_objects(dev_ws, wire.PIPELINES)}
+    assert {p["id"] for p in outputs["pipelines"].values()} == pipeline_ids
+
+    emulator.control.clear_log()
+    _pulumi(quickstart_dir, "preview", "--expect-no-changes")
+    assert emulator.control.requests() == []
+    _pulumi(quickstart_dir, "refresh", "--yes", "--expect-no-changes")
+    assert _writes(emulator) == 0
+    _pulumi(quickstart_dir, "destroy", "--yes")
+    assert _counts(emulator, dev_ws) == dict.fromkeys(wire.COLLECTIONS, 0)

@@ -5,8 +5,10 @@
 #   pulumi                          the CLI/engine (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 #   pulumi-resource-pulumi-python   the dynamic-provider launcher script, copied from
 #                                   the sdk/v3 module (python/dist/)
-#   pulumi-language-python(+-exec)  only if the Python language host module can be
-#                                   fetched and built (best effort; see the note it prints)
+#   pulumi-language-python(+-exec)  Pulumi's Go language host if its module can be fetched
+#                                   and built (the proxy refuses it today); otherwise our
+#                                   Python stand-in, language_host.py, with the
+#                                   pulumi-language-python-exec script of the sdk/v3 module
 #
 # The version comes from the require of github.com/pulumi/pulumi/pkg/v3 in
 # tools/pulumi-cli/go.mod (single source of truth; bump it there with
@@ -48,10 +50,32 @@ die() { log "ERROR: $*"; exit 1; }
 VERSION="$(awk -v m="$PKG_MOD" '($1 == m && $2 ~ /^v/) { print $2; exit } ($1 == "require" && $2 == m) { print $3; exit }' "$MOD_DIR/go.mod")"
 [[ -n "$VERSION" ]] || die "could not find the $PKG_MOD requirement in $MOD_DIR/go.mod"
 
+# --- our Python language host (used when Pulumi's Go one cannot be built) ---
+# $1: the directory of the sdk/v3 module (for the exec script), or "" to keep the one installed.
+install_python_langhost() {
+    install -m 0755 "$MOD_DIR/pulumi-language-python" "$BIN_DIR/pulumi-language-python"
+    install -m 0644 "$MOD_DIR/language_host.py" "$BIN_DIR/language_host.py"
+    if [[ -n "$1" ]]; then
+        install -m 0755 "$1/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
+    fi
+}
+is_our_langhost() { [[ -f "$BIN_DIR/language_host.py" ]]; }
+
 # --- up-to-date check ---
 if [[ "${PULUMI_CLI_FORCE:-0}" != "1" && -f "$STAMP" && "$(cat "$STAMP")" == "$VERSION" \
-      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" ]]; then
+      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" \
+      && -x "$BIN_DIR/pulumi-language-python" && -f "$BIN_DIR/pulumi-language-python-exec" ]]; then
+    if is_our_langhost; then
+        install_python_langhost ""  # cheap: keeps the installed copy in step with tools/pulumi-cli
+    fi
     echo "pulumi CLI $VERSION already built ($BIN_DIR)"
+    exit 0
+fi
+# A CLI built before this script installed a language host: add ours, no rebuild needed.
+if [[ "${PULUMI_CLI_FORCE:-0}" != "1" && -f "$STAMP" && "$(cat "$STAMP")" == "$VERSION" \
+      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" ]]; then
+    install_python_langhost "$(go list -C "$MOD_DIR" -mod=readonly -m -f '{{.Dir}}' "$SDK_MOD")"
+    echo "pulumi CLI $VERSION already built ($BIN_DIR); added the Python language host"
     exit 0
 fi
 
@@ -106,10 +130,10 @@ langhost_fail() {
         echo "reason: $1"
         echo "details: $LANGHOST_LOG"
     } >"$LANGHOST_NOTE"
-    rm -f "$BIN_DIR/pulumi-language-python" "$BIN_DIR/pulumi-language-python-exec"
-    log "NOTE: pulumi-language-python was NOT built: $1"
-    log "NOTE: pulumi + pulumi-resource-pulumi-python are fine; Automation API inline programs"
-    log "      and dynamic providers work without it. Details: $LANGHOST_LOG"
+    install_python_langhost "$SDK_DIR"
+    echo "INSTALLED INSTEAD: our Python language host (tools/pulumi-cli/language_host.py)" >>"$LANGHOST_NOTE"
+    log "NOTE: Pulumi's pulumi-language-python was NOT built: $1"
+    log "NOTE: installed our Python language host instead (tools/pulumi-cli/language_host.py). Details: $LANGHOST_LOG"
 }
 
 try_langhost() {
@@ -173,6 +197,7 @@ try_langhost() {
         return 0
     fi
     mv -f "$BIN_DIR/pulumi-language-python.tmp" "$BIN_DIR/pulumi-language-python"
+    rm -f "$BIN_DIR/language_host.py"
     install -m 0755 "$SDK_DIR/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
     echo "BUILT: pulumi-language-python from $LANGHOST_MOD@$ok for pulumi CLI $VERSION" >"$LANGHOST_NOTE"
     log "built pulumi-language-python ($LANGHOST_MOD@$ok)"

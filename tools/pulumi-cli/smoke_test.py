@@ -105,7 +105,6 @@ def run(tmp: Path, pulumi_bin: Path) -> int:
     import pulumi
     from pulumi import automation as auto
     from pulumi.dynamic import Resource
-
     from smoke_provider import SmokeProvider  # type: ignore[import-not-found]
 
     class SmokeResource(Resource):
