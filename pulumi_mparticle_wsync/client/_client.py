@@ -21,7 +21,7 @@ import httpx
 from .. import _constants as c
 from .. import wire
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
-from ._exceptions import APIError, ConfigurationError, ConflictError, TransportError
+from ._exceptions import APIError, ConfigurationError, ConflictError, ServerError, TransportError, WarehouseSyncError
 from ._matching import differences
 from ._responses import display_path, error_from_response, expect_object, json_body, unexpected_shape
 from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
@@ -127,8 +127,9 @@ class WarehouseSyncClient:
         """POST a new object whose ``body["id"]`` the caller chose; returns the object as served.
 
         Never repeats a POST blindly: after a lost answer or a 5xx, the next attempt GETs the id
-        and takes an object that matches ``body`` as created. An id held by a different object
-        raises ``ConflictError``.
+        and takes an object that matches ``body`` as created; when the attempts run out after such
+        a failure, it looks once more before raising. An id held by a different object raises
+        ``ConflictError``.
         """
         object_id = self._body_id(body)
         post_url = self._collection_url(collection, workspace_id)
@@ -155,7 +156,26 @@ class WarehouseSyncClient:
                 raise self._with_auth_hint(error)
             return self._object_or_fetch(call, response, object_url)
 
-        return self._retrying(call, attempt)
+        try:
+            return self._retrying(call, attempt)
+        except ConflictError:
+            raise
+        except WarehouseSyncError as failure:
+            # The attempts are spent, but one of them may have been applied (a 5xx, a lost answer).
+            # Failing now would leave an object the caller never records: look once more.
+            if not (call.may_have_applied or isinstance(failure, ServerError)):
+                raise
+            served = self._last_look(collection, object_id, workspace_id)
+            if served is None or differences(collection, body, served):
+                raise
+            return served
+
+    def _last_look(self, collection: str, object_id: str, workspace_id: str | None) -> dict[str, Any] | None:
+        """The object as served, or ``None`` when it is not there or cannot be read now."""
+        try:
+            return self.get(collection, object_id, workspace_id=workspace_id)
+        except WarehouseSyncError:
+            return None
 
     def replace(
         self, collection: str, object_id: str, body: dict[str, Any], *, workspace_id: str | None = None

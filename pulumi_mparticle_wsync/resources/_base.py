@@ -105,21 +105,6 @@ def previous_inputs(schema: ResourceSchema, outputs: Mapping[str, Any]) -> dict[
     return {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
 
 
-def _created_after_all(
-    client: WarehouseSyncClient, collection: str, object_id: str, body: Mapping[str, Any], workspace: str
-) -> dict[str, Any] | None:
-    """The object a failed create left on the server, if it is there and matches ``body``."""
-    from ..client import WarehouseSyncError, differences
-
-    try:
-        served = client.get(collection, object_id, workspace_id=workspace)
-    except WarehouseSyncError:
-        return None  # still no way to know: the create's own error is the one to report
-    if served is None or differences(collection, body, served):
-        return None
-    return served
-
-
 class WarehouseSyncProvider(ResourceProvider):
     """Generic provider; each resource subclasses it and sets ``schema``."""
 
@@ -191,7 +176,7 @@ class WarehouseSyncProvider(ResourceProvider):
         body: dict[str, Any],
         workspace: str,
     ) -> dict[str, Any]:
-        from ..client import BadRequestError, ConfigurationError, ConflictError, WarehouseSyncError
+        from ..client import ConflictError
 
         collection = self.schema.collection
         adopting = inputs.get(ADOPT) is True
@@ -205,16 +190,6 @@ class WarehouseSyncProvider(ResourceProvider):
                 f"Pulumi, set adopt=True (keeping resource_id={object_id!r}); otherwise choose another "
                 "resource_id"
             ) from exc
-        except (ConfigurationError, BadRequestError):
-            raise  # refused outright: nothing was created
-        except WarehouseSyncError:
-            # An earlier attempt may have been applied (a 5xx or a lost answer) and a later one
-            # failed for any reason (a 5xx, a 429 beyond the wait budget, ...). Failing now would
-            # leave an object the state never records, and the next ``up`` would create another.
-            served = _created_after_all(client, collection, object_id, body, workspace)
-            if served is None:
-                raise
-            return served
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = previous_inputs(self.schema, props)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.client import BadRequestError, ConflictError, ServerError, TransportError
+from pulumi_mparticle_wsync.client import (
+    BadRequestError,
+    ConflictError,
+    ServerError,
+    TransportError,
+    WarehouseSyncError,
+)
 
 from .client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
 
@@ -107,10 +113,47 @@ def test_looking_and_posting_share_one_attempt_budget() -> None:
     h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=503, times=10)
     with pytest.raises(ServerError):
         h.client.create(wire.CONNECTIONS, connection_body())
-    # attempt 1: POST; attempt 2: GET 404 then POST; attempt 3: GET 404 then POST
+    # attempt 1: POST; attempt 2: GET 404 then POST; attempt 3: GET 404 then POST; then one last look
     assert h.api.count("POST", COLLECTION_PATH) == 3
-    assert h.api.count("GET", OBJECT_PATH) == 2
+    assert h.api.count("GET", OBJECT_PATH) == 3
     assert len(h.sleeps) == 2
+
+
+def test_applied_on_the_last_attempt_is_found_by_a_last_look() -> None:
+    h = make_harness(max_attempts=2)
+    h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=503, times=1)
+    h.api.add_fault("apply_then_status", method="POST", path=COLLECTION_PATH, status=503)
+    created = h.client.create(wire.CONNECTIONS, connection_body())
+    assert created[wire.ID] == "warehouse"
+    assert api_calls(h.api.calls) == [f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}", f"POST {COLLECTION_PATH}",
+                                      f"GET {OBJECT_PATH}"]
+    assert len(h.api.store(wire.CONNECTIONS)) == 1
+
+
+def test_applied_then_a_final_non_retryable_5xx_is_found_by_a_last_look() -> None:
+    h = make_harness()
+    h.api.add_fault("apply_then_status", method="POST", path=COLLECTION_PATH, status=501)
+    created = h.client.create(wire.CONNECTIONS, connection_body())
+    assert created[wire.ID] == "warehouse"
+    assert api_calls(h.api.calls) == [f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}"]
+
+
+@pytest.mark.parametrize("status", [403, 404, 429])
+def test_a_create_that_cannot_have_been_applied_fails_without_a_look(status: int) -> None:
+    h = make_harness(max_attempts=2)
+    h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=status, times=10)
+    with pytest.raises(WarehouseSyncError):
+        h.client.create(wire.CONNECTIONS, connection_body())
+    assert h.api.count("GET", OBJECT_PATH) == 0
+
+
+def test_a_last_look_at_a_different_object_keeps_the_error() -> None:
+    h = make_harness(max_attempts=1)
+    h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=503)
+    h.api.seed(wire.CONNECTIONS, {**connection_body(), wire.NAME: "someone else's"})
+    with pytest.raises(ServerError):
+        h.client.create(wire.CONNECTIONS, connection_body())
+    assert api_calls(h.api.calls) == [f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}"]
 
 
 def test_transport_failures_until_the_end_raise_transport_error() -> None:
