@@ -360,21 +360,25 @@ HISTORY_DONE: list[dict[str, Any]] = [
 ]
 
 
+def _unasked() -> list[dict[str, Any]]:
+    raise AssertionError("the history must not be read when --since or a lock dates the update")
+
+
 def test_the_start_is_since_then_the_earliest_lock_then_an_update_in_progress() -> None:
     since = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     locks = [_lock(STARTED + timedelta(seconds=5)), _lock(STARTED), _lock(None)]
-    assert update_start(since, locks, HISTORY_DONE) == UpdateStart(since, "--since")
-    assert update_start(None, locks, HISTORY_DONE) == UpdateStart(STARTED, "the stack's lock")
+    assert update_start(since, locks, _unasked) == UpdateStart(since, "--since")
+    assert update_start(None, locks, _unasked) == UpdateStart(STARTED, "the stack's lock")
     in_progress = [{"kind": "update", "result": "in-progress", "startTime": "2026-03-01T09:30:00.000Z"}]
-    assert update_start(None, [], in_progress) == UpdateStart(
+    assert update_start(None, [], lambda: in_progress) == UpdateStart(
         STARTED, "the update in progress in the stack's history")
 
 
 def test_a_finished_update_in_the_history_does_not_date_the_interrupted_one() -> None:
     # Pulumi keeps pending creates through later updates, so a finished update may be later than the
     # interrupted one; only a lock or an update still in progress tells when it started.
-    assert update_start(None, [], HISTORY_DONE) is None
-    assert update_start(None, [_lock(None)], []) is None
+    assert update_start(None, [], lambda: HISTORY_DONE) is None
+    assert update_start(None, [_lock(None)], list) is None
 
 
 def test_lock_files_of_a_file_backend_are_read_for_this_project_and_stack(tmp_path: Path) -> None:

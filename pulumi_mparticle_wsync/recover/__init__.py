@@ -53,14 +53,12 @@ from ._pulumi import PulumiCli
 from ._start import StackLock, format_time, parse_time, read_locks, update_start
 from ._state import (
     JSON,
-    PENDING_CREATE,
     PendingCreate,
     RecoveryError,
     pending_creates,
     pending_operations,
     project_of,
     reveal_secrets,
-    schema_of_type,
 )
 
 EXIT_OK: Final = 0
@@ -154,15 +152,12 @@ def _recover(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_NEEDS_HUMAN
 
-    has_ours = any(op.get("type") == PENDING_CREATE and schema_of_type((op.get("resource") or {}).get("type"))
-                   for op in pending_operations(deployment))
-    if not has_ours:
+    if not pending_creates(deployment)[0]:
         print(f"Stack {args.stack!r} has no interrupted create of an mParticle resource.", file=out)
         return _unlock_only(cli, args, locks, out)
 
     ours, others = pending_creates(reveal_secrets(cli.deployment(show_secrets=True)))
-    dated_otherwise = args.since is not None or any(lock.time is not None for lock in locks)
-    start = update_start(args.since, locks, [] if dated_otherwise else cli.history())
+    start = update_start(args.since, locks, cli.history)
     if start is None:
         print(_unknown_start_message(args.stack, ours), file=out)
         return EXIT_NEEDS_HUMAN

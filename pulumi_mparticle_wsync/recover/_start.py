@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,15 +90,18 @@ def _pulumi_running(pid: int) -> bool:
 
 
 def update_start(
-    since: datetime | None, locks: Sequence[StackLock], history: Sequence[Mapping[str, JSON]]
+    since: datetime | None, locks: Sequence[StackLock], history: Callable[[], Sequence[Mapping[str, JSON]]]
 ) -> UpdateStart | None:
-    """When the interrupted update started: ``--since``, else the lock, else an update still in progress."""
+    """When the interrupted update started: ``--since``, else the lock, else an update still in progress.
+
+    ``history`` (``pulumi stack history``, newest first) is only asked for when the others say nothing.
+    """
     if since is not None:
         return UpdateStart(since, "--since")
     lock_times = [lock.time for lock in locks if lock.time is not None]
     if lock_times:
         return UpdateStart(min(lock_times), "the stack's lock")
-    for entry in history:  # newest first
+    for entry in history():
         if entry.get("kind") != "update":
             continue
         started = parse_time(entry.get("startTime"))

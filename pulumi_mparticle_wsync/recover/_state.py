@@ -113,6 +113,7 @@ def ids_in_state(deployment: Mapping[str, JSON]) -> dict[tuple[str, str], str]:
             held[(str(resource.get("type")), str(resource["id"]))] = str(resource.get("urn"))
     return held
 
+
 def project_of(deployment: Mapping[str, JSON]) -> str | None:
     """The project name, from any URN (``urn:pulumi:<stack>::<project>::...``); ``None`` for an empty state."""
     for resource in [*(deployment.get("resources") or []),
