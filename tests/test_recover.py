@@ -32,7 +32,7 @@ from pulumi_mparticle_wsync.recover import DEFAULT_CLOCK_SKEW_SECONDS
 from pulumi_mparticle_wsync.recover._edit import resolved_deployment
 from pulumi_mparticle_wsync.recover._matching import Decision, Ignored, Outcome, decide, without_double_claims
 from pulumi_mparticle_wsync.recover._plan import Plan, decide_all, format_plan
-from pulumi_mparticle_wsync.recover._start import StackLock, UpdateStart, read_locks, update_start
+from pulumi_mparticle_wsync.recover._start import StackLock, UpdateStart, _pulumi_running, read_locks, update_start
 from pulumi_mparticle_wsync.recover._state import (
     SECRET_SIGNATURE,
     SECRET_SIGNATURE_KEY,
@@ -410,7 +410,6 @@ def process_named_pulumi() -> Iterator[int]:
         process.wait()
 
 
-@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads the process table from /proc")
 def test_a_lock_is_held_only_by_a_running_pulumi_process_on_this_host(process_named_pulumi: int) -> None:
     here = socket.gethostname()
     assert _lock(STARTED, process_named_pulumi, here).held_by_running_process()
@@ -419,6 +418,15 @@ def test_a_lock_is_held_only_by_a_running_pulumi_process_on_this_host(process_na
     finished = subprocess.Popen([sys.executable, "-c", "pass", "pulumi"])
     finished.wait()
     assert not _lock(STARTED, finished.pid, here).held_by_running_process()
+
+
+def test_without_proc_any_live_process_counts_as_running(process_named_pulumi: int, tmp_path: Path) -> None:
+    no_proc = tmp_path / "no-proc"  # as on a system without /proc: only liveness can be told
+    assert _pulumi_running(process_named_pulumi, no_proc)
+    assert _pulumi_running(os.getpid(), no_proc)
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    assert not _pulumi_running(finished.pid, no_proc)
 
 
 # --- against the emulator, through the real client -----------------------------------------------------

@@ -69,10 +69,10 @@ def _read_lock(path: Path) -> StackLock:
     )
 
 
-def _pulumi_running(pid: int) -> bool:
-    """Is ``pid`` a live (not zombie) process, and a Pulumi one where that can be told?"""
-    proc = Path("/proc") / str(pid)
-    if Path("/proc/self").exists():
+def _pulumi_running(pid: int, proc_root: Path = Path("/proc")) -> bool:
+    """Is ``pid`` a live (not zombie) process, and a Pulumi one where that can be told (``/proc``)?"""
+    proc = proc_root / str(pid)
+    if (proc_root / "self").exists():
         try:
             stat = (proc / "stat").read_text()
             command = (proc / "cmdline").read_bytes().decode(errors="replace")

@@ -9,6 +9,7 @@ installed.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ def missing_cli_message() -> str | None:
         f"the Pulumi CLI is not built at {PULUMI_BIN}: run `bash scripts/bootstrap.sh` "
         "(or `make test`, which does it first)"
     )
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (a URL that refuses connections)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def engine_env(home: Path) -> dict[str, str]:
@@ -125,6 +133,25 @@ def provider_config(url: str, workspace_id: str, client_id: str, client_secret: 
     }
 
 
+def _workspace_options(home: Path, **options: Any) -> auto.LocalWorkspaceOptions:
+    """A private backend and ``PULUMI_HOME`` under ``home``, our CLI, passphrase secrets."""
+    (home / "state").mkdir(parents=True, exist_ok=True)
+    env = engine_env(home)
+    return auto.LocalWorkspaceOptions(
+        pulumi_home=env["PULUMI_HOME"],
+        env_vars=env,
+        secrets_provider="passphrase",
+        pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
+        **options,
+    )
+
+
+def _configured(stack: auto.Stack, home: Path, config: Mapping[str, auto.ConfigValue] | None) -> EngineStack:
+    if config:
+        stack.set_all_config(dict(config))
+    return EngineStack(stack, home)
+
+
 def new_stack(
     home: Path,
     program: Callable[[], None],
@@ -134,21 +161,11 @@ def new_stack(
     config: Mapping[str, auto.ConfigValue] | None = None,
 ) -> EngineStack:
     """Create (or select) an inline-program stack with a private backend under ``home``."""
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "state").mkdir(exist_ok=True)
-    env = engine_env(home)
-    workspace_opts = auto.LocalWorkspaceOptions(
-        work_dir=str(home),
-        pulumi_home=env["PULUMI_HOME"],
-        env_vars=env,
-        secrets_provider="passphrase",
-        pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
-        project_settings=auto.ProjectSettings(name=project, runtime="python"),
+    options = _workspace_options(
+        home, work_dir=str(home), project_settings=auto.ProjectSettings(name=project, runtime="python")
     )
-    created = auto.create_or_select_stack(stack, project_name=project, program=program, opts=workspace_opts)
-    if config:
-        created.set_all_config(dict(config))
-    return EngineStack(created, home)
+    created = auto.create_or_select_stack(stack, project_name=project, program=program, opts=options)
+    return _configured(created, home, config)
 
 
 def program_stack(
@@ -159,15 +176,5 @@ def program_stack(
     Backend and ``PULUMI_HOME`` live in ``project_dir``; stack config is written to its
     ``Pulumi.<stack>.yaml``, so pass a copy, never a directory of the repository.
     """
-    (project_dir / "state").mkdir(exist_ok=True)
-    env = engine_env(project_dir)
-    workspace_opts = auto.LocalWorkspaceOptions(
-        pulumi_home=env["PULUMI_HOME"],
-        env_vars=env,
-        secrets_provider="passphrase",
-        pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
-    )
-    created = auto.create_or_select_stack(stack, work_dir=str(project_dir), opts=workspace_opts)
-    if config:
-        created.set_all_config(dict(config))
-    return EngineStack(created, project_dir)
+    created = auto.create_or_select_stack(stack, work_dir=str(project_dir), opts=_workspace_options(project_dir))
+    return _configured(created, project_dir, config)

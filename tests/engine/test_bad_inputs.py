@@ -12,7 +12,6 @@ The offline programs share one stack per worker (``set_program`` between preview
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
 from .conftest import StackFactory
-from .harness import EngineStack, new_stack, provider_config
+from .harness import EngineStack, closed_port, new_stack, provider_config
 
 SNOWFLAKE: dict[str, Any] = {
     "account_identifier": "acme", "region": "us-central1.gcp", "warehouse": "WH", "database": "DB",
@@ -259,12 +258,6 @@ def test_the_matrix_is_large_and_has_one_mistake_per_name() -> None:
 # --- setting mistakes: the first up, before any write --------------------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class SettingMistake:
     name: str
@@ -280,7 +273,7 @@ SETTING_MISTAKES = [
                    "pulumi config set mparticle:clientId"),
     SettingMistake("non-HTTPS API URL", {"apiUrl": "http://api.example.com"}, "mparticle:apiUrl",
                    "must use https://"),
-    SettingMistake("unreachable API URL", {"apiUrl": f"http://127.0.0.1:{_closed_port()}", "maxAttempts": "2"},
+    SettingMistake("unreachable API URL", {"apiUrl": f"http://127.0.0.1:{closed_port()}", "maxAttempts": "2"},
                    "mparticle:apiUrl", "check that mparticle:apiUrl is right and reachable"),
     SettingMistake("workspace id not a number", {"workspaceId": "acme"}, "mparticle:workspaceId",
                    "numeric workspace id"),

@@ -70,6 +70,15 @@ def _quickstart_stack(project_dir: Path, stack_name: str, emulator: EmulatorHand
     return EngineStack(stack, project_dir)
 
 
+def _pulumi(project_dir: Path, *args: str) -> str:
+    """Run ``pulumi <args>`` in ``project_dir`` as a user would; fail with everything it printed."""
+    env = {**engine_env(project_dir), "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE}
+    done = subprocess.run([str(PULUMI_BIN / "pulumi"), *args, "--color", "never"], cwd=project_dir, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"pulumi {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
 @pytest.fixture
 def quickstart_dir(tmp_path: Path) -> Path:
     project = tmp_path / "quickstart"
@@ -139,11 +148,7 @@ def test_quickstart_secrets_never_in_plaintext(quickstart_dir: Path, emulator: E
                                                wire.CONNECTIONS)[0]
     assert "password" not in connection["config"]
 
-    env = engine_env(quickstart_dir) | {"PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE}
-    exported = subprocess.run(
-        [str(PULUMI_BIN / "pulumi"), "stack", "export", "--stack", "dev"],
-        cwd=quickstart_dir, env=env, check=True, capture_output=True, text=True,
-    ).stdout
+    exported = _pulumi(quickstart_dir, "stack", "export", "--stack", "dev")
     json.loads(exported)
     state_files = "".join(p.read_text(errors="replace") for p in (quickstart_dir / "state").rglob("*") if p.is_file())
     everything = "\n".join([exported, state_files, *dev.transcript])
@@ -220,15 +225,6 @@ def test_example(example: str, emulator: EmulatorHandle, tmp_path: Path) -> None
     for value in EXAMPLE_CONFIG[example].values():
         if value.secret:
             assert value.value not in printed, "a secret was printed by the engine"
-
-
-def _pulumi(project_dir: Path, *args: str) -> str:
-    """Run ``pulumi <args>`` in ``project_dir`` as a user would; fail with everything it printed."""
-    env = {**engine_env(project_dir), "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE}
-    done = subprocess.run([str(PULUMI_BIN / "pulumi"), *args, "--color", "never"], cwd=project_dir, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"pulumi {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 @pytest.mark.engine

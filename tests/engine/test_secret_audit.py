@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle, running_emulator
 
-from .harness import PULUMI_BIN, EngineStack, engine_env, new_stack, provider_config
+from .harness import PULUMI_BIN, EngineStack, closed_port, engine_env, new_stack, provider_config
 
 CLIENT_ID = "audit-client"
 CLIENT_SECRET = "AUDIT-client-secret-3b9e1"
@@ -369,12 +368,6 @@ class EchoingAPI:
         self._server.server_close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _settings(**values: str) -> dict[str, auto.ConfigValue]:
     return {f"mparticle:{key}": auto.ConfigValue(value, secret=key == "clientSecret") for key, value in values.items()}
 
@@ -420,7 +413,7 @@ def _seed_connection(emulator: EmulatorHandle, object_id: str) -> None:
 FAILURES = [
     FailureCase("bad setting", {"maxAttempts": "lots"}, ("mparticle:maxAttempts", "whole number")),
     FailureCase("wrong client secret", {"clientSecret": WRONG_CLIENT_SECRET}, ("mparticle:clientSecret",)),
-    FailureCase("unreachable API", {"apiUrl": f"http://127.0.0.1:{_closed_port()}", "maxAttempts": "2"},
+    FailureCase("unreachable API", {"apiUrl": f"http://127.0.0.1:{closed_port()}", "maxAttempts": "2"},
                 ("mparticle:apiUrl", "reachable")),
     FailureCase("non-HTTPS API", {"apiUrl": "http://api.example.com"}, ("mparticle:apiUrl", "https://")),
 ]

@@ -50,32 +50,26 @@ die() { log "ERROR: $*"; exit 1; }
 VERSION="$(awk -v m="$PKG_MOD" '($1 == m && $2 ~ /^v/) { print $2; exit } ($1 == "require" && $2 == m) { print $3; exit }' "$MOD_DIR/go.mod")"
 [[ -n "$VERSION" ]] || die "could not find the $PKG_MOD requirement in $MOD_DIR/go.mod"
 
+sdk_dir() { go list -C "$MOD_DIR" -mod=readonly -m -f '{{.Dir}}' "$SDK_MOD"; }
+
 # --- our Python language host (used when Pulumi's Go one cannot be built) ---
-# $1: the directory of the sdk/v3 module (for the exec script), or "" to keep the one installed.
 install_python_langhost() {
     install -m 0755 "$MOD_DIR/pulumi-language-python" "$BIN_DIR/pulumi-language-python"
     install -m 0644 "$MOD_DIR/language_host.py" "$BIN_DIR/language_host.py"
-    if [[ -n "$1" ]]; then
-        install -m 0755 "$1/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
+    if [[ ! -f "$BIN_DIR/pulumi-language-python-exec" ]]; then
+        install -m 0755 "$(sdk_dir)/python/cmd/pulumi-language-python-exec" "$BIN_DIR/pulumi-language-python-exec"
     fi
 }
-is_our_langhost() { [[ -f "$BIN_DIR/language_host.py" ]]; }
 
 # --- up-to-date check ---
 if [[ "${PULUMI_CLI_FORCE:-0}" != "1" && -f "$STAMP" && "$(cat "$STAMP")" == "$VERSION" \
-      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" \
-      && -x "$BIN_DIR/pulumi-language-python" && -f "$BIN_DIR/pulumi-language-python-exec" ]]; then
-    if is_our_langhost; then
-        install_python_langhost ""  # cheap: keeps the installed copy in step with tools/pulumi-cli
+      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" ]]; then
+    # Ours (or none yet, for a CLI built before there was one): install it, which keeps the
+    # installed copy in step with tools/pulumi-cli. Pulumi's own host stays as built.
+    if [[ ! -x "$BIN_DIR/pulumi-language-python" || -f "$BIN_DIR/language_host.py" ]]; then
+        install_python_langhost
     fi
     echo "pulumi CLI $VERSION already built ($BIN_DIR)"
-    exit 0
-fi
-# A CLI built before this script installed a language host: add ours, no rebuild needed.
-if [[ "${PULUMI_CLI_FORCE:-0}" != "1" && -f "$STAMP" && "$(cat "$STAMP")" == "$VERSION" \
-      && -x "$BIN_DIR/pulumi" && -x "$BIN_DIR/pulumi-resource-pulumi-python" ]]; then
-    install_python_langhost "$(go list -C "$MOD_DIR" -mod=readonly -m -f '{{.Dir}}' "$SDK_MOD")"
-    echo "pulumi CLI $VERSION already built ($BIN_DIR); added the Python language host"
     exit 0
 fi
 
@@ -103,7 +97,7 @@ mv -f "$BIN_DIR/pulumi.tmp" "$BIN_DIR/pulumi"
 log "built pulumi in $((SECONDS - start))s"
 
 # --- dynamic provider launcher: the real script shipped in the sdk/v3 module ---
-SDK_DIR="$(go list -C "$MOD_DIR" -mod=readonly -m -f '{{.Dir}}' "$SDK_MOD")"
+SDK_DIR="$(sdk_dir)"
 DYN_SRC="$SDK_DIR/python/dist/pulumi-resource-pulumi-python"
 if [[ -f "$DYN_SRC" ]]; then
     install -m 0755 "$DYN_SRC" "$BIN_DIR/pulumi-resource-pulumi-python"
@@ -130,7 +124,8 @@ langhost_fail() {
         echo "reason: $1"
         echo "details: $LANGHOST_LOG"
     } >"$LANGHOST_NOTE"
-    install_python_langhost "$SDK_DIR"
+    rm -f "$BIN_DIR/pulumi-language-python-exec"  # this version's, not a previous build's
+    install_python_langhost
     echo "INSTALLED INSTEAD: our Python language host (tools/pulumi-cli/language_host.py)" >>"$LANGHOST_NOTE"
     log "NOTE: Pulumi's pulumi-language-python was NOT built: $1"
     log "NOTE: installed our Python language host instead (tools/pulumi-cli/language_host.py). Details: $LANGHOST_LOG"
