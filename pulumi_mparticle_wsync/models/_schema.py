@@ -38,6 +38,9 @@ class ResourceSchema:
     """Optional inputs the server decides when omitted: omitting one is not a change."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     """What an omitted optional input means, for comparisons."""
+    references: Mapping[str, str] = field(default_factory=dict)
+    """Arguments holding the id of another object, which must be in the same workspace: argument ->
+    the collection of that object."""
     secret_outputs: tuple[str, ...] = ()
     """Top-level keys that hold a secret (or a block holding one)."""
     arguments_of_wire_fields: Mapping[str, str] = field(default_factory=dict)

@@ -342,6 +342,11 @@ SCHEMA: Final = ResourceSchema(
     immutable_keys=frozenset({PIPELINE_TYPE}),
     server_filled_keys=frozenset({PARTNER_FEED_ID}),
     defaults={PAUSED: False},
+    references={
+        CONNECTION_ID: wire.CONNECTIONS,
+        DATA_MODEL_ID: wire.DATA_MODELS,
+        FIELD_TRANSFORMATION_ID: wire.FIELD_TRANSFORMATIONS,
+    },
     secret_outputs=(PARTNER_FEED_KEY,),
     arguments_of_wire_fields={
         wire.STATE: PAUSED,

@@ -31,7 +31,7 @@ from pulumi.dynamic import (
 )
 
 from .. import wire
-from ..models import ResourceSchema, contains_unknown, is_unknown
+from ..models import SCHEMAS, ResourceSchema, contains_unknown, is_unknown
 from ..models._common import (
     ADOPT,
     INPUT_KEYS,
@@ -49,6 +49,7 @@ from ._errors import (
     ObjectDeletedError,
     OperationError,
 )
+from ._stack_objects import STACK_OBJECTS, ObjectKey
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient
@@ -57,6 +58,7 @@ T = TypeVar("T")
 
 PROVIDER_KEY = "__provider"
 _ID_SUFFIX_BYTES = 4  # 8 hex characters
+_KIND_OF_COLLECTION = {schema.collection: schema.kind for schema in SCHEMAS}
 
 
 def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,6 +99,30 @@ def build_outputs(
     return outputs
 
 
+def _resource_name(props: Mapping[str, Any]) -> str:
+    """The Pulumi resource name, which tells the stack's resources apart in ``STACK_OBJECTS``."""
+    return str(props.get(NAME_PREFIX) or "")
+
+
+def _recorded_settings_hint(verb: str, error: Exception) -> str:
+    """For a read or delete that failed over credentials or the URL: the settings may be stale.
+
+    ``pulumi refresh`` and ``pulumi destroy`` configure the provider with the settings recorded
+    at the last ``up``, not the stack's config as it is now.
+    """
+    from ..client import AuthenticationError, PermissionDeniedError, TransportError
+
+    if verb not in ("read", "delete"):
+        return ""
+    if not isinstance(error, AuthenticationError | PermissionDeniedError | TransportError):
+        return ""
+    return (
+        ". If you changed mparticle:* settings (apiUrl, authUrl, clientId, clientSecret) since the last "
+        "`pulumi up`: `pulumi refresh` and `pulumi destroy` use the settings recorded by that up; run "
+        "`pulumi refresh --run-program` or `pulumi destroy --run-program` to use the current ones"
+    )
+
+
 def previous_inputs(schema: ResourceSchema, outputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs an earlier create/update/read stored, rebuilt from its outputs."""
     keys = outputs.get(INPUT_KEYS)
@@ -119,7 +145,38 @@ class WarehouseSyncProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
         failures = [CheckFailure(p.path, p.reason) for p in self.schema.validate(inputs)]
+        failures += self._reference_failures(inputs)
         return CheckResult(inputs, failures)
+
+    def _reference_failures(self, inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """References to objects this stack holds in another workspace than this resource's.
+
+        The API would answer "does not exist in workspace N: create it first", which sends the
+        user the wrong way: the object exists, in the other workspace.
+        """
+        if not self.schema.references:
+            return []
+        workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID))
+        if workspace is None and inputs.get(WORKSPACE_ID) is None:
+            workspace = _runtime.configured_workspace()
+        if workspace is None:
+            return []
+        failures = []
+        for argument, collection in self.schema.references.items():
+            target = inputs.get(argument)
+            if not isinstance(target, str) or is_unknown(target):
+                continue
+            elsewhere = sorted(STACK_OBJECTS.workspaces_of(collection, target))
+            if not elsewhere or workspace in elsewhere:
+                continue
+            kind = _KIND_OF_COLLECTION[collection]
+            failures.append(CheckFailure(argument, (
+                f"{kind} {target!r} is in workspace {', '.join(elsewhere)}, but this {self.schema.kind} is "
+                f"in workspace {workspace}, and a {self.schema.kind} can only use objects of its own "
+                f"workspace: give the {self.schema.kind} workspace_id=\"{elsewhere[0]}\", or give the "
+                f"{kind} workspace_id=\"{workspace}\" (which moves it: a replacement)"
+            )))
+        return failures
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         news = user_inputs(_news)
@@ -129,15 +186,28 @@ class WarehouseSyncProvider(ResourceProvider):
         blocks_after = {k for k in self.schema.exclusive_keys if news.get(k) is not None}
         replaces += sorted((blocks_before ^ blocks_after) - set(replaces))
         explicit_id = news.get(RESOURCE_ID)
-        # The replacement would take the same id: the old object must go first.
+        # The replacement would take the same id in the same workspace: the old object must go first.
         same_id = explicit_id is not None and (is_unknown(explicit_id) or explicit_id == _id)
-        return DiffResult(
-            changes=bool(changed),
-            replaces=replaces,
-            delete_before_replace=bool(replaces) and same_id,
-        )
+        delete_first = bool(replaces) and same_id and WORKSPACE_ID not in replaces
+        self._note_diff(_id, _olds, news, replaced=bool(replaces), delete_first=delete_first)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first)
+
+    def _note_diff(
+        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], *, replaced: bool, delete_first: bool
+    ) -> None:
+        """Tell the process's ``STACK_OBJECTS`` what this resource keeps, or gives up first."""
+        workspace = canonical_workspace_id(olds.get(WORKSPACE_ID))
+        if workspace is None or not object_id:
+            return
+        key = ObjectKey(workspace, self.schema.collection, object_id)
+        if delete_first:
+            STACK_OBJECTS.mark_replaced_first(key)
+        elif not replaced:
+            STACK_OBJECTS.hold(key, _resource_name(news))
 
     def _changed(self, key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        if key == WORKSPACE_ID:
+            return self._moved(olds, news)
         new = news.get(key)
         if new is None and key in self.schema.unmanaged_when_omitted:
             return False
@@ -148,9 +218,25 @@ class WarehouseSyncProvider(ResourceProvider):
             old = self.schema.defaults.get(key)
         if new is None:
             new = self.schema.defaults.get(key)
-        if key == WORKSPACE_ID:
-            return canonical_workspace_id(old) != canonical_workspace_id(new)
         return not same_value(old, new)
+
+    @staticmethod
+    def _moved(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Does the object belong in another workspace than the one it is in?
+
+        Without a ``workspace_id`` argument it belongs in ``mparticle:workspaceId`` as it is
+        now: removing the argument, or changing that setting, moves the object (a replacement
+        the preview shows). Unknown while the setting is unknown here.
+        """
+        new = news.get(WORKSPACE_ID)
+        if new is None:
+            new = _runtime.configured_workspace()
+            if new is None:
+                return False
+        if is_unknown(new):
+            return True
+        old = olds.get(WORKSPACE_ID)
+        return old is not None and canonical_workspace_id(old) != canonical_workspace_id(new)
 
     # --- online: create, read, update, delete -----------------------------------------------
 
@@ -166,6 +252,7 @@ class WarehouseSyncProvider(ResourceProvider):
             "create", object_id, workspace,
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
         )
+        STACK_OBJECTS.hold(self._key(workspace, object_id), _resource_name(inputs))
         return CreateResult(object_id, build_outputs(self.schema, inputs, served, object_id, workspace))
 
     def _create_or_adopt(
@@ -176,7 +263,7 @@ class WarehouseSyncProvider(ResourceProvider):
         body: dict[str, Any],
         workspace: str,
     ) -> dict[str, Any]:
-        from ..client import ConflictError
+        from ..client import BadRequestError, ConflictError
 
         collection = self.schema.collection
         adopting = inputs.get(ADOPT) is True
@@ -185,11 +272,30 @@ class WarehouseSyncProvider(ResourceProvider):
         try:
             return client.create(collection, body, workspace_id=workspace)
         except ConflictError as exc:
-            raise DuplicateIdError(
-                f"{self._describe(object_id, workspace)} already exists. To manage that object with "
-                f"Pulumi, set adopt=True (keeping resource_id={object_id!r}); otherwise choose another "
-                "resource_id"
+            raise DuplicateIdError(self._duplicate_id_message(object_id, workspace)) from exc
+        except BadRequestError as exc:
+            hint = self._create_refused_hint(client, inputs, workspace)
+            if not hint:
+                raise
+            raise OperationError(
+                f"create {self._describe(object_id, workspace)} failed: {exc}{self._argument_hint(exc)}. {hint}"
             ) from exc
+
+    def _duplicate_id_message(self, object_id: str, workspace: str) -> str:
+        kind = self.schema.kind
+        return (
+            f"{self._describe(object_id, workspace)} already exists. If this stack already manages it under "
+            f"another resource name (you renamed the {kind} or moved it into a component), do not adopt it: "
+            "give this resource the old name in opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
+            "name=\"<old resource name>\")]) so that Pulumi renames the resource instead of creating one "
+            "and deleting the other. If it was made outside this stack (for example in the mParticle UI), "
+            f"set adopt=True (keeping resource_id={object_id!r}) to manage it from now on. Otherwise choose "
+            "another resource_id"
+        )
+
+    def _create_refused_hint(self, client: WarehouseSyncClient, inputs: Mapping[str, Any], workspace: str) -> str:
+        """Advice for a create the API refused (400) where the message alone would be a dead end."""
+        return ""
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = previous_inputs(self.schema, props)
@@ -199,7 +305,8 @@ class WarehouseSyncProvider(ResourceProvider):
             lambda client: client.get(self.schema.collection, id_, workspace_id=workspace),
         )
         if served is None:
-            return ReadResult("", {})  # deleted outside Pulumi: the engine drops it from the state
+            return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
+        STACK_OBJECTS.hold(self._key(workspace, id_), _resource_name(props))
         inputs = self.schema.from_wire(served, previous)
         return ReadResult(id_, build_outputs(self.schema, inputs, served, id_, workspace), inputs)
 
@@ -221,12 +328,19 @@ class WarehouseSyncProvider(ResourceProvider):
                 ) from exc
 
         served = self._call("update", _id, workspace, replace)
+        STACK_OBJECTS.hold(self._key(workspace, _id), _resource_name(inputs))
         return UpdateResult(build_outputs(self.schema, inputs, served, _id, workspace))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 
         workspace = self._workspace(previous_inputs(self.schema, _props), _props)
+        key = self._key(workspace, _id)
+        if STACK_OBJECTS.release(key, _resource_name(_props)):
+            # Another resource of this stack took the object over in this update (it adopted it,
+            # or was renamed without an alias): deleting it would take that resource's object away.
+            # Only this resource leaves the state.
+            return
 
         def delete(client: WarehouseSyncClient) -> bool:
             try:
@@ -234,11 +348,25 @@ class WarehouseSyncProvider(ResourceProvider):
             except BadRequestError as exc:
                 # The API's message names the pipeline that still uses the object.
                 reason = "; ".join(exc.messages) or f"{exc}; delete the pipelines that use it first"
+                if STACK_OBJECTS.is_replaced_first(key):
+                    reason += ". " + self._replaced_first_hint(_id)
                 raise DeleteRefusedError(f"cannot delete {self._describe(_id, workspace)}: {reason}") from exc
 
         self._call("delete", _id, workspace, delete)  # False (already gone) is success too
 
+    def _replaced_first_hint(self, object_id: str) -> str:
+        kind = self.schema.kind
+        return (
+            f"This delete is the first half of replacing the {kind}: it keeps resource_id={object_id!r}, "
+            "so the old object must be gone before the new one can take that id. Remove resource_id from "
+            f"the program: the new {kind} then gets a new id and is created first, the pipelines that use "
+            "it are switched over, and only then is the old one deleted"
+        )
+
     # --- helpers -----------------------------------------------------------------------------
+
+    def _key(self, workspace: str, object_id: str) -> ObjectKey:
+        return ObjectKey(workspace, self.schema.collection, object_id)
 
     def _require_valid(self, inputs: Mapping[str, Any]) -> None:
         problems = self.schema.validate(inputs)
@@ -279,6 +407,7 @@ class WarehouseSyncProvider(ResourceProvider):
         except WarehouseSyncError as exc:
             raise OperationError(
                 f"{verb} {self._describe(object_id, workspace)} failed: {exc}{self._argument_hint(exc)}"
+                f"{_recorded_settings_hint(verb, exc)}"
             ) from exc
 
     def _argument_hint(self, error: Exception) -> str:

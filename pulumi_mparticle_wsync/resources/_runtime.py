@@ -10,6 +10,7 @@ first API call, with the message naming the config key and environment variable.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,23 @@ def settings() -> ClientSettings:
     if isinstance(current, ConfigurationError):
         raise ConfigurationError(str(current))
     return current
+
+
+def configured_workspace() -> str | None:
+    """``mparticle:workspaceId`` (else ``MPARTICLE_WORKSPACE_ID``) as it is now, without the other settings.
+
+    ``diff`` needs it offline, where credentials may be missing: it decides where a resource
+    without a ``workspace_id`` argument belongs.
+    """
+    from .. import _constants as c
+    from ..models._common import canonical_workspace_id
+
+    with _lock:
+        lookup = _lookup
+    value = lookup(c.CONFIG_WORKSPACE_ID) if lookup is not None else None
+    if value is None or str(value).strip() == "":
+        value = os.environ.get(c.ENV_VARS[c.CONFIG_WORKSPACE_ID])
+    return canonical_workspace_id(value)
 
 
 def client() -> WarehouseSyncClient:

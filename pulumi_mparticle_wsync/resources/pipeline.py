@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi.dynamic
 
+from .. import wire
 from ..models import pipeline as model
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props, secret
+
+if TYPE_CHECKING:
+    from ..client import WarehouseSyncClient
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +47,31 @@ class ScheduleArgs:
 
 class PipelineProvider(WarehouseSyncProvider):
     schema = model.SCHEMA
+
+    def _create_refused_hint(self, client: WarehouseSyncClient, inputs: Mapping[str, Any], workspace: str) -> str:
+        """A refused create of an active pipeline in a workspace already at the active limit.
+
+        The usual way there is a replacement: Pulumi creates the new pipeline before it deletes
+        the old one, so for a moment the workspace would hold one active pipeline too many.
+        """
+        from ..client import WarehouseSyncError
+
+        if inputs.get(model.PAUSED) is True:
+            return ""
+        try:
+            served = client.list(wire.PIPELINES, workspace_id=workspace)
+        except WarehouseSyncError:
+            return ""
+        active = [p for p in served if p.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE]
+        if len(active) < wire.MAX_ACTIVE_PIPELINES:
+            return ""
+        return (
+            f"Workspace {workspace} already has {len(active)} active pipelines, the most mParticle allows. "
+            "If this pipeline replaces an active one (a change of pipeline_type, resource_id or "
+            "workspace_id), let Pulumi delete the old one first: add "
+            "opts=pulumi.ResourceOptions(delete_before_replace=True) to the Pipeline (the sync stops "
+            "between the delete and the create). Otherwise pause another pipeline (paused=True) first"
+        )
 
 
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]

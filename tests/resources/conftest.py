@@ -17,6 +17,7 @@ from pulumi_mparticle_wsync.resources import (
     FieldTransformationProvider,
     PipelineProvider,
 )
+from pulumi_mparticle_wsync.resources._stack_objects import STACK_OBJECTS
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,11 @@ def providers(emulator: EmulatorHandle, no_env_settings: None) -> Iterator[Provi
     clear_client_cache()  # one fresh token per test, as in a new provider process
     yield configured(stack_config(emulator))
     clear_client_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stack_objects() -> Iterator[None]:
+    """Each test is a new engine operation: a new provider process knows no stack objects yet."""
+    STACK_OBJECTS.clear()
+    yield
+    STACK_OBJECTS.clear()

@@ -124,11 +124,14 @@ def test_explicit_resource_id_and_workspace(providers: Providers, emulator: Emul
     assert emulator.control.get_object("2002", wire.DATA_MODELS, "active-users") is not None
     assert stored(emulator, wire.DATA_MODELS, "active-users") is None  # not in the default workspace
 
-    # The provider's workspace setting changes: the object is still found where it lives.
+    # The argument is removed and the setting names another workspace: the object belongs there
+    # now, a replacement created first (the same id cannot collide across workspaces).
     moved = configured(stack_config(emulator, workspaceId="3003"))
     without_argument = {k: v for k, v in inputs.items() if k != "workspace_id"}
     outs = created.outs or {}
-    assert moved.data_model.diff(created.id, outs, engine_props(without_argument)).changes is False
+    diff = moved.data_model.diff(created.id, outs, engine_props(without_argument))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, ["workspace_id"], False)
+    # Until then, read and delete find the object where it lives.
     read = moved.data_model.read(created.id, outs)
     assert read.id == "active-users"
     moved.data_model.delete(created.id, outs)

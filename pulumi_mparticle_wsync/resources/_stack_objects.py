@@ -1,0 +1,80 @@
+"""What this provider process knows of the stack's objects during one engine operation.
+
+The engine starts one provider process per operation (``up``, ``preview``, ``destroy``...) and,
+in an ``up``, calls ``diff`` for every resource the program still declares and ``create`` for
+every new one before it deletes the resources the program no longer declares. So by the time
+a delete runs, this process has seen every live resource of the stack, and can tell:
+
+- whether the object about to be deleted is held by *another* resource of the stack, one that
+  adopted it, created it again under the same id, or was renamed without an alias. Deleting it
+  would take that resource's object away (the "set adopt=True" trap), so the delete only drops
+  the resource from the state;
+- whether a delete is the first half of a replacement that keeps the id (delete-before-replace),
+  so that an error can say how to avoid it;
+- in which workspace the stack holds an object a pipeline refers to.
+
+Resources are told apart by their Pulumi resource name (``name_prefix``). Nothing here leaves
+the process; a new operation starts empty.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ObjectKey:
+    """One object on the API: ids are unique per collection within a workspace."""
+
+    workspace: str
+    collection: str
+    object_id: str
+
+
+class StackObjects:
+    """Thread-safe: the provider process serves several calls at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders: dict[ObjectKey, set[str]] = {}
+        self._replaced_first: set[ObjectKey] = set()
+
+    def hold(self, key: ObjectKey, resource_name: str) -> None:
+        """The resource named ``resource_name`` manages ``key`` after this operation."""
+        with self._lock:
+            self._holders.setdefault(key, set()).add(resource_name)
+
+    def release(self, key: ObjectKey, resource_name: str) -> set[str]:
+        """``resource_name`` is being deleted: the other resources that still hold ``key``."""
+        with self._lock:
+            holders = self._holders.get(key, set())
+            holders.discard(resource_name)
+            return set(holders)
+
+    def mark_replaced_first(self, key: ObjectKey) -> None:
+        """``key`` is deleted before its replacement is created (the replacement keeps its id)."""
+        with self._lock:
+            self._replaced_first.add(key)
+
+    def is_replaced_first(self, key: ObjectKey) -> bool:
+        with self._lock:
+            return key in self._replaced_first
+
+    def workspaces_of(self, collection: str, object_id: str) -> set[str]:
+        """The workspaces in which a resource of the stack holds an object with this id."""
+        with self._lock:
+            return {
+                key.workspace
+                for key, holders in self._holders.items()
+                if holders and key.collection == collection and key.object_id == object_id
+            }
+
+    def clear(self) -> None:
+        with self._lock:
+            self._holders.clear()
+            self._replaced_first.clear()
+
+
+STACK_OBJECTS = StackObjects()
+"""The process's one instance."""
