@@ -20,6 +20,7 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
     TransportError,
+    UnconfirmedNotFoundError,
     WarehouseSyncError,
 )
 from ._matching import differences
@@ -41,6 +42,7 @@ __all__ = [
     "Timing",
     "TokenCache",
     "TransportError",
+    "UnconfirmedNotFoundError",
     "WarehouseSyncClient",
     "WarehouseSyncError",
     "clear_client_cache",

@@ -4,6 +4,12 @@ Every request runs through ``_retry.call_with_retries`` and ``_retry.exchange``;
 only decides what one attempt does. Creates and triggers are not idempotent, so after an
 attempt whose answer was lost (or a 5xx: the server may have applied it) the next attempt
 first looks at what the server holds instead of repeating the POST.
+
+A 404 for one object proves nothing by itself: a wrong ``mparticle:apiUrl`` (or a proxy's
+unknown route) answers 404 to everything. So a 404 is taken as "the object is not there" only
+when the same attempt lists the object's collection and the listing, a JSON array, lacks the
+id; otherwise the call raises ``UnconfirmedNotFoundError`` and nothing is dropped, deleted or
+created again. This costs one list request, and only when an object looks missing.
 """
 
 from __future__ import annotations
@@ -21,9 +27,24 @@ import httpx
 from .. import _constants as c
 from .. import wire
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
-from ._exceptions import APIError, ConfigurationError, ConflictError, ServerError, TransportError, WarehouseSyncError
+from ._exceptions import (
+    APIError,
+    ConfigurationError,
+    ConflictError,
+    ServerError,
+    TransportError,
+    UnconfirmedNotFoundError,
+    WarehouseSyncError,
+)
 from ._matching import differences
-from ._responses import display_path, error_from_response, expect_object, json_body, unexpected_shape
+from ._responses import (
+    display_path,
+    error_from_response,
+    error_messages,
+    expect_object,
+    json_body,
+    unexpected_shape,
+)
 from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
 from ._scrub import Scrubber, secret_values
 from ._settings import ClientSettings, missing_workspace_error, setting_source, workspace_id_problem
@@ -116,10 +137,22 @@ class WarehouseSyncClient:
     def get(
         self, collection: str, object_id: str, *, workspace_id: str | None = None
     ) -> dict[str, Any] | None:
-        """The object, or ``None`` when the API answers 404."""
+        """The object, or ``None`` when it is proven gone: a 404, and a listing of its collection without it.
+
+        A 404 the listing cannot confirm raises ``UnconfirmedNotFoundError``.
+        """
         url = self._object_url(collection, object_id, workspace_id)
         call = self._new_call()
-        return self._retrying(call, lambda: self._fetch_object(call, url))
+
+        def attempt() -> dict[str, Any] | None:
+            response = self._attempt(call, "GET", url)
+            if response.status_code == 404:
+                self._prove_gone(call, response, collection, object_id, workspace_id)
+                return None
+            self._raise_for_error(response, call)
+            return expect_object(response, call.scrubber)
+
+        return self._retrying(call, attempt)
 
     def create(
         self, collection: str, body: dict[str, Any], *, workspace_id: str | None = None
@@ -129,7 +162,10 @@ class WarehouseSyncClient:
         Never repeats a POST blindly: after a lost answer or a 5xx, the next attempt GETs the id
         and takes an object that matches ``body`` as created; when the attempts run out after such
         a failure, it looks once more before raising. An id held by a different object raises
-        ``ConflictError``.
+        ``ConflictError``. A 404 from that GET means "not created" only when the collection's
+        listing lacks the id too (a listing that holds it is taken as the served object); when the
+        listing fails, ``UnconfirmedNotFoundError`` is raised instead of POSTing again. A 404 from
+        the POST itself (the collection's route) raises ``UnconfirmedNotFoundError`` as well.
         """
         object_id = self._body_id(body)
         post_url = self._collection_url(collection, workspace_id)
@@ -138,17 +174,21 @@ class WarehouseSyncClient:
 
         def attempt() -> dict[str, Any]:
             if call.must_check_server:
-                served = self._fetch_object(call, object_url)
+                served = self._look_up(call, object_url, collection, object_id, workspace_id)
                 if served is not None:
                     return self._accept_if_ours(collection, body, served, post_url)
-                call.must_check_server = False  # not there: the earlier POST was not applied
+                call.must_check_server = False  # proven absent: the earlier POST was not applied
             response = self._attempt_unsafe(call, "POST", post_url, json=body)
+            if response.status_code == 404:
+                raise self._unconfirmed(
+                    call, response, f"the {collection} collection itself answered 404, so nothing was created"
+                )
             if response.is_error:
                 error = error_from_response(response, call.scrubber)
                 if isinstance(error, ConflictError) and call.may_have_applied:
                     # Probably our own earlier POST, applied although its answer was lost.
                     call.must_check_server = True
-                    served = self._fetch_object(call, object_url)
+                    served = self._look_up(call, object_url, collection, object_id, workspace_id)
                     if served is not None:
                         return self._accept_if_ours(collection, body, served, post_url)
                 if isinstance(error, ConflictError):
@@ -180,7 +220,11 @@ class WarehouseSyncClient:
     def replace(
         self, collection: str, object_id: str, body: dict[str, Any], *, workspace_id: str | None = None
     ) -> dict[str, Any]:
-        """PUT the full object (every field; the body id must equal ``object_id``)."""
+        """PUT the full object (every field; the body id must equal ``object_id``).
+
+        ``NotFoundError`` when the object is proven gone (a 404, and its collection lists without
+        it); ``UnconfirmedNotFoundError`` for a 404 the listing cannot confirm.
+        """
         if wire.ID in body and body[wire.ID] != object_id:
             raise ValueError(f"body {wire.ID} {body[wire.ID]!r} differs from the object id {object_id!r}")
         full_body = {wire.ID: object_id, **body}
@@ -189,20 +233,27 @@ class WarehouseSyncClient:
 
         def attempt() -> dict[str, Any]:
             response = self._attempt(call, "PUT", url, json=full_body)
+            if response.status_code == 404:
+                self._prove_gone(call, response, collection, object_id, workspace_id)
             self._raise_for_error(response, call)
             return self._object_or_fetch(call, response, url)
 
         return self._retrying(call, attempt)
 
     def delete(self, collection: str, object_id: str, *, workspace_id: str | None = None) -> bool:
-        """DELETE the object: ``True`` when it was deleted, ``False`` when it was already gone."""
+        """DELETE the object: ``True`` when it was deleted, ``False`` when it was already gone.
+
+        "Already gone" needs proof: a 404, and a listing of the collection without the object;
+        ``UnconfirmedNotFoundError`` otherwise.
+        """
         url = self._object_url(collection, object_id, workspace_id)
         call = self._new_call()
 
         def attempt() -> bool:
             response = self._attempt_unsafe(call, "DELETE", url)
             if response.status_code == 404:
-                # After a lost answer a 404 most likely means our own earlier DELETE worked.
+                self._prove_gone(call, response, collection, object_id, workspace_id)
+                # Proven gone. After a lost answer, most likely by our own earlier DELETE.
                 return call.may_have_applied
             self._raise_for_error(response, call)
             return True
@@ -391,11 +442,93 @@ class WarehouseSyncClient:
         )
 
     def _fetch_object(self, call: _Call, url: str) -> dict[str, Any] | None:
+        """The object, or ``None`` on a 404 (unconfirmed: only for reading back a write just made)."""
         response = self._attempt(call, "GET", url)
         if response.status_code == 404:
             return None
         self._raise_for_error(response, call)
         return expect_object(response, call.scrubber)
+
+    def _look_up(
+        self, call: _Call, url: str, collection: str, object_id: str, workspace_id: str | None
+    ) -> dict[str, Any] | None:
+        """The object as served; on a 404, as its collection lists it, or ``None`` when the listing
+        proves it absent. Raises ``UnconfirmedNotFoundError`` when the listing cannot be had."""
+        response = self._attempt(call, "GET", url)
+        if response.status_code == 404:
+            return self._listed(call, response, collection, object_id, workspace_id)
+        self._raise_for_error(response, call)
+        return expect_object(response, call.scrubber)
+
+    # --- proving that an object is gone ---------------------------------------------------
+
+    def _prove_gone(
+        self, call: _Call, not_found: httpx.Response, collection: str, object_id: str, workspace_id: str | None
+    ) -> None:
+        """Return only when the collection's listing proves that the object of the 404 ``not_found`` is gone."""
+        if self._listed(call, not_found, collection, object_id, workspace_id) is not None:
+            listing = self._collection_path(collection, workspace_id)
+            raise self._unconfirmed(
+                call,
+                not_found,
+                f"{_noun(collection)} {object_id!r} could not be confirmed missing (listing its collection, "
+                f"GET {listing}, still holds it), so it is not taken as gone",
+            )
+
+    def _listed(
+        self, call: _Call, not_found: httpx.Response, collection: str, object_id: str, workspace_id: str | None
+    ) -> dict[str, Any] | None:
+        """The object as its collection's listing shows it, or ``None`` when the listing lacks it.
+
+        One GET in the current attempt: a retryable failure repeats the attempt, 404 included.
+        Anything that does not prove the listing right raises ``UnconfirmedNotFoundError``: an
+        error status, a body that is not a JSON array of objects each with a string id.
+        """
+        response = self._attempt(call, "GET", self._collection_url(collection, workspace_id))
+        listing = f"GET {display_path(response.request)}"
+        reason: str | None = None
+        if response.status_code == 404:
+            reason = f"listing its collection, {listing}, answered 404 too"
+        elif response.is_error:
+            error = self._with_auth_hint(error_from_response(response, call.scrubber))
+            reason = f"listing its collection failed: {error}"
+        else:
+            try:
+                body = json_body(response, call.scrubber)
+            except APIError as error:
+                reason = f"listing its collection, {listing}, {'; '.join(error.messages)}"
+            else:
+                if not isinstance(body, list) or not all(
+                    isinstance(item, dict) and isinstance(item.get(wire.ID), str) for item in body
+                ):
+                    reason = (
+                        f"listing its collection, {listing}, did not answer a JSON array of objects with "
+                        f"an {wire.ID!r} (got {_json_kind(body)})"
+                    )
+                else:
+                    return next((item for item in body if item[wire.ID] == object_id), None)
+        raise self._unconfirmed(
+            call,
+            not_found,
+            f"{_noun(collection)} {object_id!r} could not be confirmed missing ({reason}), so it is not taken as gone",
+        )
+
+    def _unconfirmed(self, call: _Call, not_found: httpx.Response, what: str) -> UnconfirmedNotFoundError:
+        """The 404 ``not_found`` as an ``UnconfirmedNotFoundError``: the API's messages, then ``what``
+        happened and which setting to check."""
+        request = not_found.request
+        messages = [call.scrubber(message) for message in error_messages(not_found)]
+        return UnconfirmedNotFoundError(
+            404, request.method, display_path(request), [*messages, f"{what}. {self._route_hint()}"]
+        )
+
+    def _route_hint(self) -> str:
+        key, url = c.CONFIG_API_URL, self.settings.api_url
+        return (
+            f"The route looks wrong: check that {key} (now {url!r}) is the API's base URL, such as "
+            f"{c.DEFAULT_API_URL} or the proxy in front of it, below which the client requests "
+            f"{wire.WORKSPACE_PATH.replace('{workspace_id}', '{workspaceId}')}/...; set it with {setting_source(key)}"
+        )
 
     def _fetch_required(self, call: _Call, url: str) -> dict[str, Any]:
         response = self._attempt(call, "GET", url)
@@ -460,6 +593,10 @@ class WarehouseSyncClient:
             raise ValueError(f"unknown collection {collection!r}: use one of {', '.join(wire.COLLECTIONS)}")
         return f"{self._workspace_url(workspace_id)}/{collection}"
 
+    def _collection_path(self, collection: str, workspace_id: str | None) -> str:
+        """The collection's path as error messages show it (no host)."""
+        return httpx.URL(self._collection_url(collection, workspace_id)).path
+
     def _object_url(self, collection: str, object_id: str, workspace_id: str | None, suffix: str = "") -> str:
         """URL of one object, or of ``suffix`` (a wire sub-path such as ``status``) below it."""
         if not object_id:
@@ -485,6 +622,12 @@ def _segment(value: str) -> str:
 
 def _noun(collection: str) -> str:
     return _OBJECT_NOUN.get(collection, "object")
+
+
+def _json_kind(body: Any) -> str:
+    if isinstance(body, list):
+        return "an array holding something other than objects with an id"
+    return "null" if body is None else type(body).__name__
 
 
 def _with_hint(error: APIError, hint: str) -> APIError:

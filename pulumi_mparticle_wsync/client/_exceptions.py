@@ -1,13 +1,17 @@
 """Every error the client raises, as one tree.
 
     WarehouseSyncError                  base of everything below
-    ├── ConfigurationError              settings missing or unusable (names the config key and env var)
+    ├── ConfigurationError              settings missing or unusable: every problem at once, each naming
+    │                                   its config key and environment variable
     ├── TransportError                  no usable answer: connection refused/dropped, timeouts (after retries)
     └── APIError                        the API answered with an error status
         ├── BadRequestError             400: a field is invalid, or the request is refused in this state
         ├── AuthenticationError         401: token missing/expired/unknown, or the credential was refused
         ├── PermissionDeniedError       403: the credential lacks the permission
-        ├── NotFoundError               404: no such object
+        ├── NotFoundError               404: no such object, proven: its collection lists without it
+        ├── UnconfirmedNotFoundError    404 that proves nothing: the collection's listing failed (the
+        │                               route looks wrong: names mparticle:apiUrl) or still holds the
+        │                               object, or a POST to a collection answered 404. Never "gone"
         ├── ConflictError               409, or 400 saying the id already exists, or an id taken by a
         │                               different object (detected by the client after a lost answer)
         ├── RateLimitError              429 (after retries)
@@ -16,10 +20,18 @@
 ``str(error)`` of an ``APIError`` reads ``METHOD /path -> STATUS: message; message``. No message
 ever contains a secret: values sent under secret keys, the client secret and bearer tokens are
 replaced by ``[redacted]`` before an error is built (see ``_scrub``).
+
+A 404 for one object is taken as "the object is gone" only when the API proves it: the client
+then lists the object's collection, and only a listing (a JSON array) without the object's id
+makes ``get`` return ``None``, ``delete`` return ``False`` and ``replace`` raise ``NotFoundError``.
+Anything else raises ``UnconfirmedNotFoundError``, which is deliberately not a ``NotFoundError``:
+callers catch ``NotFoundError`` to mean "gone", and a wrong ``mparticle:apiUrl`` answers 404 to
+every request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 
@@ -28,7 +40,30 @@ class WarehouseSyncError(Exception):
 
 
 class ConfigurationError(WarehouseSyncError):
-    """The client's settings are missing or unusable; the message names the key to set."""
+    """The client's settings are missing or unusable; the message names each key to set.
+
+    ``problems`` lists every problem found (one message each); the message is the single
+    problem, or all of them, one a line.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[str]) -> ConfigurationError:
+        """One error for every problem at once, so that one run of the user's fix addresses all of them."""
+        if len(problems) == 1:
+            return cls(problems[0])
+        listed = "\n".join(f"- {problem}" for problem in problems)
+        return cls(f"{len(problems)} problems with the mparticle settings:\n{listed}", problems=problems)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_configuration_error, (str(self), self.problems))
+
+
+def _rebuild_configuration_error(message: str, problems: tuple[str, ...]) -> ConfigurationError:
+    return ConfigurationError(message, problems=problems)
 
 
 class TransportError(WarehouseSyncError):
@@ -90,7 +125,26 @@ class PermissionDeniedError(APIError):
 
 
 class NotFoundError(APIError):
-    """404: the object does not exist."""
+    """404: the object does not exist (for one object: proven by its collection's listing)."""
+
+
+class UnconfirmedNotFoundError(APIError):
+    """A 404 that does not prove the object is gone; it must never drop, orphan or delete anything.
+
+    Raised when a GET, PUT or DELETE of one object answered 404 but the listing of its collection
+    could not confirm the absence (the listing failed: an unknown route, 401/403, not a JSON array),
+    or still holds the object; and when a POST to a collection answered 404 (a collection always
+    exists, so the route is wrong). ``status_code`` is 404, ``method`` and ``path`` are those of the
+    request that answered 404; the last of ``messages`` says why and names the setting to check::
+
+        GET /platform/v2/workspaces/1001/connections/warehouse -> 404: <the API's message>;
+        connection 'warehouse' could not be confirmed missing (listing its collection, GET
+        /platform/v2/workspaces/1001/connections, answered 404 too), so it is not taken as gone.
+        The route looks wrong: check that mparticle:apiUrl (now 'https://...') is the API's base
+        URL, ...; set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL
+
+    Not a ``NotFoundError``: callers catch that to mean "gone".
+    """
 
 
 class ConflictError(APIError):

@@ -9,9 +9,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .. import _constants as c
+from .. import wire
 from ._exceptions import ConfigurationError
 
 _WORKSPACE_ID_RE: Final = re.compile(r"^[0-9]+$")
@@ -21,7 +22,6 @@ def setting_source(key: str) -> str:
     """How a user sets ``key``: the Pulumi config key and its environment variable."""
     secret = " --secret" if key in c.SECRET_CONFIG_KEYS else ""
     return f"`pulumi config set{secret} {key}` or {c.ENV_VARS[key]}"
-
 
 
 def is_loopback_host(host: str) -> bool:
@@ -54,9 +54,95 @@ def workspace_id_problem(workspace_id: str) -> str | None:
     return None
 
 
+# The spec documents the API base with its version (https://api.mparticle.com/platform/v2/...);
+# the client appends wire.WORKSPACE_PATH, which starts with it, to the host base itself.
+_VERSION_SUFFIX: Final = wire.WORKSPACE_PATH.split("/workspaces/", 1)[0]  # "/platform/v2"
+_WORKSPACES_SEGMENT: Final = "workspaces"
+
+
+def normalised_api_url(url: str) -> str:
+    """``url`` as the client's base: no trailing slash, and the documented ``/platform/v2`` taken off.
+
+    Only that exact suffix is removed: a proxy may sit under a path prefix of its own
+    (``https://proxy.corp/mparticle``), which is kept as it is.
+    """
+    base = url.rstrip("/")
+    if base.endswith(_VERSION_SUFFIX):
+        base = base[: -len(_VERSION_SUFFIX)].rstrip("/")
+    return base
+
+
+def api_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the API base URL (beyond ``url_problem``), or ``None``."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if _WORKSPACES_SEGMENT not in segments:
+        return None
+    before = "/".join(segments[: segments.index(_WORKSPACES_SEGMENT)])
+    suggestion = normalised_api_url(urlunsplit((parts.scheme, parts.netloc, before, "", "")))
+    return (
+        f"must not contain the workspace path (got {url!r}): use {suggestion!r}; the client adds "
+        f"{wire.WORKSPACE_PATH.replace('{workspace_id}', '{workspaceId}')} itself and takes the workspace "
+        f"from {c.CONFIG_WORKSPACE_ID} or the resource's workspace_id"
+    )
+
+
+def _url_problems(key: str, url: str) -> list[str]:
+    problem = url_problem(url)
+    if problem is None and key == c.CONFIG_API_URL:
+        problem = api_url_problem(url)
+    return [] if problem is None else [f"{key} {problem}; set it with {setting_source(key)}"]
+
+
+def _number_problems(
+    max_attempts: int | None, max_retry_wait: float | None, timeout: float | None
+) -> list[str]:
+    """Problems of the numeric settings; ``None`` means "already reported" (it could not be read)."""
+    problems = []
+    if max_attempts is not None and max_attempts < 1:
+        problems.append(
+            f"{c.CONFIG_MAX_ATTEMPTS} must be at least 1 (got {max_attempts}); "
+            f"set it with {setting_source(c.CONFIG_MAX_ATTEMPTS)}"
+        )
+    if max_retry_wait is not None and not (max_retry_wait >= 0 and math.isfinite(max_retry_wait)):
+        problems.append(
+            f"{c.CONFIG_MAX_RETRY_WAIT} must be a finite number of seconds >= 0 "
+            f"(got {max_retry_wait}); set it with {setting_source(c.CONFIG_MAX_RETRY_WAIT)}"
+        )
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+        problems.append(
+            f"{c.CONFIG_TIMEOUT} must be a finite number of seconds > 0 (got {timeout}); "
+            f"set it with {setting_source(c.CONFIG_TIMEOUT)}"
+        )
+    return problems
+
+
+def _value_problems(
+    *,
+    workspace_id: str | None,
+    api_url: str,
+    auth_url: str,
+    max_attempts: int | None,
+    max_retry_wait: float | None,
+    timeout: float | None,
+) -> list[str]:
+    problems = []
+    if workspace_id is not None and (problem := workspace_id_problem(workspace_id)):
+        problems.append(
+            f"{c.CONFIG_WORKSPACE_ID} {problem}; set it with {setting_source(c.CONFIG_WORKSPACE_ID)}"
+        )
+    problems += _url_problems(c.CONFIG_API_URL, api_url)
+    problems += _url_problems(c.CONFIG_AUTH_URL, auth_url)
+    problems += _number_problems(max_attempts, max_retry_wait, timeout)
+    return problems
+
+
 @dataclass(frozen=True)
 class ClientSettings:
-    """Everything the client needs to reach one mParticle account. Hashable: the client cache key."""
+    """Everything the client needs to reach one mParticle account. Hashable: the client cache key.
+
+    Every problem of the values is reported at once, in one ``ConfigurationError``.
+    """
 
     client_id: str
     client_secret: str = field(repr=False)
@@ -68,39 +154,25 @@ class ClientSettings:
     timeout: float = c.DEFAULT_TIMEOUT
 
     def __post_init__(self) -> None:
-        if not self.client_id:
-            raise ConfigurationError(
-                f"{c.CONFIG_CLIENT_ID} is empty: set it with {setting_source(c.CONFIG_CLIENT_ID)}"
-            )
-        if not self.client_secret:
-            raise ConfigurationError(
-                f"{c.CONFIG_CLIENT_SECRET} is empty: set it with {setting_source(c.CONFIG_CLIENT_SECRET)}"
-            )
-        if self.workspace_id is not None and (problem := workspace_id_problem(self.workspace_id)):
-            raise ConfigurationError(
-                f"{c.CONFIG_WORKSPACE_ID} {problem}; set it with {setting_source(c.CONFIG_WORKSPACE_ID)}"
-            )
-        for key, url in ((c.CONFIG_API_URL, self.api_url), (c.CONFIG_AUTH_URL, self.auth_url)):
-            if problem := url_problem(url):
-                raise ConfigurationError(f"{key} {problem}; set it with {setting_source(key)}")
-        # Normalised so that "https://host/" and "https://host" are one cache key.
-        object.__setattr__(self, "api_url", self.api_url.rstrip("/"))
+        problems = [
+            f"{key} is empty: set it with {setting_source(key)}"
+            for key, value in ((c.CONFIG_CLIENT_ID, self.client_id), (c.CONFIG_CLIENT_SECRET, self.client_secret))
+            if not value
+        ]
+        problems += _value_problems(
+            workspace_id=self.workspace_id,
+            api_url=self.api_url,
+            auth_url=self.auth_url,
+            max_attempts=self.max_attempts,
+            max_retry_wait=self.max_retry_wait,
+            timeout=self.timeout,
+        )
+        if problems:
+            raise ConfigurationError.from_problems(problems)
+        # Normalised so that "https://host/", "https://host" and "https://host/platform/v2/" are one
+        # cache key, and the client's paths are appended to the host base exactly once.
+        object.__setattr__(self, "api_url", normalised_api_url(self.api_url))
         object.__setattr__(self, "auth_url", self.auth_url.rstrip("/"))
-        if self.max_attempts < 1:
-            raise ConfigurationError(
-                f"{c.CONFIG_MAX_ATTEMPTS} must be at least 1 (got {self.max_attempts}); "
-                f"set it with {setting_source(c.CONFIG_MAX_ATTEMPTS)}"
-            )
-        if not (self.max_retry_wait >= 0 and math.isfinite(self.max_retry_wait)):
-            raise ConfigurationError(
-                f"{c.CONFIG_MAX_RETRY_WAIT} must be a finite number of seconds >= 0 "
-                f"(got {self.max_retry_wait}); set it with {setting_source(c.CONFIG_MAX_RETRY_WAIT)}"
-            )
-        if not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ConfigurationError(
-                f"{c.CONFIG_TIMEOUT} must be a finite number of seconds > 0 (got {self.timeout}); "
-                f"set it with {setting_source(c.CONFIG_TIMEOUT)}"
-            )
 
 
 def load_settings(
@@ -109,9 +181,12 @@ def load_settings(
     """Read settings from Pulumi config (``lookup("mparticle:clientId")`` ...), then the environment.
 
     ``lookup`` returns ``None`` (or ``""``) for an unset key; the matching ``MPARTICLE_*``
-    environment variable is used then. ``environ`` defaults to ``os.environ``.
+    environment variable is used then. ``environ`` defaults to ``os.environ``. Every problem
+    (missing credential, bad workspace id, URL or number) is reported at once, in one
+    ``ConfigurationError`` whose ``problems`` name each key and how to set it.
     """
     env = os.environ if environ is None else environ
+    problems: list[str] = []
 
     def read(key: str) -> str | None:
         value = lookup(key)
@@ -125,37 +200,60 @@ def load_settings(
     def required(key: str) -> str:
         value = read(key)
         if value is None:
-            raise ConfigurationError(f"{key} is not set: set it with {setting_source(key)}")
+            problems.append(f"{key} is not set: set it with {setting_source(key)}")
+            return ""
         return value
 
-    def whole_number(key: str, default: int) -> int:
+    def whole_number(key: str, default: int) -> int | None:
         raw = read(key)
         try:
             return default if raw is None else int(raw)
         except ValueError:
-            raise ConfigurationError(
-                f"{key} must be a whole number (got {raw!r}); set it with {setting_source(key)}"
-            ) from None
+            problems.append(f"{key} must be a whole number (got {raw!r}); set it with {setting_source(key)}")
+            return None
 
-    def seconds(key: str, default: float) -> float:
+    def seconds(key: str, default: float) -> float | None:
         raw = read(key)
         try:
             return default if raw is None else float(raw)
         except ValueError:
-            raise ConfigurationError(
-                f"{key} must be a number of seconds (got {raw!r}); set it with {setting_source(key)}"
-            ) from None
+            problems.append(f"{key} must be a number of seconds (got {raw!r}); set it with {setting_source(key)}")
+            return None
 
-    return ClientSettings(
-        client_id=required(c.CONFIG_CLIENT_ID),
-        client_secret=required(c.CONFIG_CLIENT_SECRET),
-        workspace_id=read(c.CONFIG_WORKSPACE_ID),
-        api_url=read(c.CONFIG_API_URL) or c.DEFAULT_API_URL,
-        auth_url=read(c.CONFIG_AUTH_URL) or c.DEFAULT_AUTH_URL,
-        max_attempts=whole_number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS),
-        max_retry_wait=seconds(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT),
-        timeout=seconds(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT),
+    client_id = required(c.CONFIG_CLIENT_ID)
+    client_secret = required(c.CONFIG_CLIENT_SECRET)
+    workspace_id = read(c.CONFIG_WORKSPACE_ID)
+    api_url = read(c.CONFIG_API_URL) or c.DEFAULT_API_URL
+    auth_url = read(c.CONFIG_AUTH_URL) or c.DEFAULT_AUTH_URL
+    max_attempts = whole_number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS)
+    max_retry_wait = seconds(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT)
+    timeout = seconds(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT)
+    problems += _value_problems(
+        workspace_id=workspace_id,
+        api_url=api_url,
+        auth_url=auth_url,
+        max_attempts=max_attempts,
+        max_retry_wait=max_retry_wait,
+        timeout=timeout,
     )
+    if problems or max_attempts is None or max_retry_wait is None or timeout is None:
+        raise ConfigurationError.from_problems(sorted(problems, key=_key_order))
+    return ClientSettings(
+        client_id=client_id,
+        client_secret=client_secret,
+        workspace_id=workspace_id,
+        api_url=api_url,
+        auth_url=auth_url,
+        max_attempts=max_attempts,
+        max_retry_wait=max_retry_wait,
+        timeout=timeout,
+    )
+
+
+def _key_order(problem: str) -> int:
+    """Problems are listed in the order of the keys (each problem starts with its key)."""
+    keys = list(c.ENV_VARS)
+    return next((index for index, key in enumerate(keys) if problem.startswith(f"{key} ")), len(keys))
 
 
 def missing_workspace_error() -> ConfigurationError:

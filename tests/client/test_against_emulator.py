@@ -262,7 +262,8 @@ def test_create_under_drop_before_apply_looks_then_posts_again(
     emulator.control.add_fault("drop", method="POST", path_regex=f"/{wire.DATA_MODELS}$", count=1)
     client.create(wire.DATA_MODELS, data_model())
     assert emulator.control.count("POST", wire.DATA_MODELS) == 2
-    assert emulator.control.count("GET", wire.DATA_MODELS) == 1  # the 404 that allowed the second POST
+    # The 404, and the listing without the id that proved it: only then the second POST.
+    assert emulator.control.count("GET", wire.DATA_MODELS) == 2
     assert len(emulator.control.list_objects(emulator.workspace_id, wire.DATA_MODELS)) == 1
 
 
@@ -276,7 +277,9 @@ def test_create_under_503_before_apply_looks_then_posts_again(
         for r in emulator.control.requests()
         if r.collection == wire.FIELD_TRANSFORMATIONS
     ]
-    assert statuses == [("POST", 503), ("GET", 404), ("POST", 200)]
+    assert statuses == [("POST", 503), ("GET", 404), ("GET", 200), ("POST", 200)]
+    listing = [r.object_id for r in emulator.control.requests() if r.collection == wire.FIELD_TRANSFORMATIONS]
+    assert listing == [None, "events-map", None, None]  # the third request lists the collection
 
 
 def test_rate_limit_honours_retry_after_and_reposts_without_looking(

@@ -31,7 +31,8 @@ def test_round_trip_keeps_unknown_fields_and_omits_secrets() -> None:
 def test_get_missing_is_none() -> None:
     h = make_harness()
     assert h.client.get(wire.DATA_MODELS, "nope") is None
-    assert api_calls(h.api.calls) == [f"GET {BASE}/{wire.DATA_MODELS}/nope"]
+    # The 404, then the listing that proves it: one extra request, only because it looked missing.
+    assert api_calls(h.api.calls) == [f"GET {BASE}/{wire.DATA_MODELS}/nope", f"GET {BASE}/{wire.DATA_MODELS}"]
 
 
 def test_replace_puts_the_full_body_with_the_path_id() -> None:
@@ -95,9 +96,11 @@ def test_ids_are_escaped_in_paths() -> None:
     h = make_harness()
     assert h.client.get(wire.CONNECTIONS, "../../1002/connections") is None
     assert h.client.get(wire.CONNECTIONS, "..") is None
-    assert h.api.raw_paths[-2:] == [
+    assert h.api.raw_paths[-4:] == [
         f"{BASE}/{wire.CONNECTIONS}/%2E%2E%2F%2E%2E%2F1002%2Fconnections",
+        f"{BASE}/{wire.CONNECTIONS}",
         f"{BASE}/{wire.CONNECTIONS}/%2E%2E",
+        f"{BASE}/{wire.CONNECTIONS}",
     ]
 
 

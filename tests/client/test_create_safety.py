@@ -57,9 +57,11 @@ def test_failure_before_applying_then_get_404_posts_again() -> None:
     h = make_harness()
     h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=503)
     h.client.create(wire.CONNECTIONS, connection_body())
+    # The 404 alone proves nothing: the listing without the id proves the POST was not applied.
     assert api_calls(h.api.calls) == [
         f"POST {COLLECTION_PATH}",
         f"GET {OBJECT_PATH}",
+        f"GET {COLLECTION_PATH}",
         f"POST {COLLECTION_PATH}",
     ]
     assert len(h.api.store(wire.CONNECTIONS)) == 1
@@ -72,6 +74,7 @@ def test_dropped_before_applying_then_get_404_posts_again() -> None:
     assert api_calls(h.api.calls) == [
         f"POST {COLLECTION_PATH}",
         f"GET {OBJECT_PATH}",
+        f"GET {COLLECTION_PATH}",
         f"POST {COLLECTION_PATH}",
     ]
 
@@ -113,9 +116,11 @@ def test_looking_and_posting_share_one_attempt_budget() -> None:
     h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=503, times=10)
     with pytest.raises(ServerError):
         h.client.create(wire.CONNECTIONS, connection_body())
-    # attempt 1: POST; attempt 2: GET 404 then POST; attempt 3: GET 404 then POST; then one last look
+    # attempt 1: POST; attempts 2 and 3: GET 404, the listing, then POST; then one last look
+    # (GET 404 and the listing)
     assert h.api.count("POST", COLLECTION_PATH) == 3
     assert h.api.count("GET", OBJECT_PATH) == 3
+    assert h.api.count("GET", f"{COLLECTION_PATH}$") == 3
     assert len(h.sleeps) == 2
 
 
@@ -125,8 +130,8 @@ def test_applied_on_the_last_attempt_is_found_by_a_last_look() -> None:
     h.api.add_fault("apply_then_status", method="POST", path=COLLECTION_PATH, status=503)
     created = h.client.create(wire.CONNECTIONS, connection_body())
     assert created[wire.ID] == "warehouse"
-    assert api_calls(h.api.calls) == [f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}", f"POST {COLLECTION_PATH}",
-                                      f"GET {OBJECT_PATH}"]
+    assert api_calls(h.api.calls) == [f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}", f"GET {COLLECTION_PATH}",
+                                      f"POST {COLLECTION_PATH}", f"GET {OBJECT_PATH}"]
     assert len(h.api.store(wire.CONNECTIONS)) == 1
 
 
@@ -194,25 +199,29 @@ def test_a_400_about_something_else_is_not_a_conflict() -> None:
 @pytest.mark.parametrize("status", [wire.DUPLICATE_ID_409, wire.DUPLICATE_ID_400])
 def test_duplicate_after_an_ambiguous_failure_is_checked_and_accepted(status: int) -> None:
     h = make_harness(FakeAPI(duplicate_status=status))
-    # The first POST is applied but answered 500, and the verifying GET reads a lagging replica
-    # (404), so the client POSTs again and meets its own object as a duplicate.
+    # The first POST is applied but answered 500, and the verifying GET and listing read a lagging
+    # replica (404, and a listing without it), so the client POSTs again and meets its own object
+    # as a duplicate.
     h.api.add_fault("apply_then_status", method="POST", path=COLLECTION_PATH, status=500)
     h.api.add_fault("status", method="GET", path=OBJECT_PATH, status=404)
+    h.api.add_fault("status", method="GET", path=f"{COLLECTION_PATH}$", status=200, body=[])
     created = h.client.create(wire.CONNECTIONS, connection_body())
     assert created[wire.ID] == "warehouse"
-    # POST (applied, 500) -> GET (404 from a lagging read) -> POST (duplicate) -> GET (matches)
+    # POST (applied, 500) -> GET (404) -> list (lagging: []) -> POST (duplicate) -> GET (matches)
     assert api_calls(h.api.calls) == [
         f"POST {COLLECTION_PATH}",
         f"GET {OBJECT_PATH}",
+        f"GET {COLLECTION_PATH}",
         f"POST {COLLECTION_PATH}",
         f"GET {OBJECT_PATH}",
     ]
+    assert list(h.api.store(wire.CONNECTIONS)) == ["warehouse"]
 
 
 def test_duplicate_after_an_ambiguous_failure_with_different_content_is_a_conflict() -> None:
     h = make_harness()
-    # Our first POST fails unapplied and the GET answers 404, but by our second POST someone
-    # else holds the id (seeded; the GET 404 is injected to model the race).
+    # Our first POST fails unapplied and the GET answers 404 (injected: a lagging read), but the
+    # listing that must confirm the 404 shows someone else's object under the id: no second POST.
     h.api.seed(wire.CONNECTIONS, connection_body(name="Other"))
     h.api.add_fault("status", method="POST", path=COLLECTION_PATH, status=500)
     h.api.add_fault("status", method="GET", path=OBJECT_PATH, status=404)
@@ -222,9 +231,9 @@ def test_duplicate_after_an_ambiguous_failure_with_different_content_is_a_confli
     assert api_calls(h.api.calls) == [
         f"POST {COLLECTION_PATH}",
         f"GET {OBJECT_PATH}",
-        f"POST {COLLECTION_PATH}",
-        f"GET {OBJECT_PATH}",
+        f"GET {COLLECTION_PATH}",
     ]
+    assert h.api.store(wire.CONNECTIONS)["warehouse"][wire.NAME] == "Other"
 
 
 def test_create_needs_a_client_chosen_id() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from pulumi_mparticle_wsync import _constants as c
@@ -96,8 +98,9 @@ def test_missing_required_key_names_the_key_and_env_var(key: str, env_var: str, 
     with pytest.raises(ConfigurationError) as caught:
         load_settings(config.get, environ={})
     message = str(caught.value)
-    assert key in message
-    assert env_var in message
+    assert caught.value.problems == (message,)  # the only problem, in its own words
+    command = f"pulumi config set --secret {key}" if secret else f"pulumi config set {key}"
+    assert message == f"{key} is not set: set it with `{command}` or {env_var}"
     assert ("--secret" in message) is secret
 
 
@@ -117,8 +120,9 @@ def test_bad_values_name_the_key(key: str, value: str) -> None:
     config = {**FULL_CONFIG, key: value}
     with pytest.raises(ConfigurationError) as caught:
         load_settings(config.get, environ={})
-    assert key in str(caught.value)
-    assert c.ENV_VARS[key] in str(caught.value)
+    assert str(caught.value).startswith(f"{key} ")
+    assert str(caught.value).endswith(f"set it with `pulumi config set {key}` or {c.ENV_VARS[key]}")
+    assert len(caught.value.problems) == 1
 
 
 @pytest.mark.parametrize("key", ["mparticle:apiUrl", "mparticle:authUrl"])
@@ -156,3 +160,103 @@ def test_settings_are_hashable_and_normalised_for_the_client_cache() -> None:
     b = ClientSettings("id", "secret", "1", api_url="https://h.example")
     assert a == b
     assert hash(a) == hash(b)
+
+
+# --- every problem at once -------------------------------------------------------------------
+
+
+def test_load_settings_reports_every_problem_at_once_in_key_order() -> None:
+    config = {
+        "mparticle:workspaceId": "ws-12",
+        "mparticle:apiUrl": "http://api.example.com",
+        "mparticle:authUrl": "ftp://auth",
+        "mparticle:maxAttempts": "many",
+        "mparticle:maxRetryWait": "-1",
+        "mparticle:timeout": "soon",
+    }
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(config.get, environ={})
+    problems = [
+        "mparticle:clientId is not set: set it with `pulumi config set mparticle:clientId` or MPARTICLE_CLIENT_ID",
+        "mparticle:clientSecret is not set: set it with `pulumi config set --secret mparticle:clientSecret` or "
+        "MPARTICLE_CLIENT_SECRET",
+        "mparticle:workspaceId must be the numeric workspace id shown in the mParticle UI (got 'ws-12'); "
+        "set it with `pulumi config set mparticle:workspaceId` or MPARTICLE_WORKSPACE_ID",
+        "mparticle:apiUrl must use https:// (got 'http://api.example.com'): plain http:// is only allowed for "
+        "loopback hosts (127.0.0.1, localhost, ::1); set it with `pulumi config set mparticle:apiUrl` or "
+        "MPARTICLE_API_URL",
+        "mparticle:authUrl must be an absolute https:// URL such as https://api.mparticle.com (got 'ftp://auth'); "
+        "set it with `pulumi config set mparticle:authUrl` or MPARTICLE_AUTH_URL",
+        "mparticle:maxAttempts must be a whole number (got 'many'); set it with "
+        "`pulumi config set mparticle:maxAttempts` or MPARTICLE_MAX_ATTEMPTS",
+        "mparticle:maxRetryWait must be a finite number of seconds >= 0 (got -1.0); set it with "
+        "`pulumi config set mparticle:maxRetryWait` or MPARTICLE_MAX_RETRY_WAIT",
+        "mparticle:timeout must be a number of seconds (got 'soon'); set it with "
+        "`pulumi config set mparticle:timeout` or MPARTICLE_TIMEOUT",
+    ]
+    assert caught.value.problems == tuple(problems)
+    assert str(caught.value) == "8 problems with the mparticle settings:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def test_client_settings_report_every_problem_at_once() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ClientSettings("", "", "x", api_url="https://h/platform/v2/workspaces/1", max_attempts=0, timeout=0)
+    assert [problem.split(" ", 1)[0] for problem in caught.value.problems] == [
+        "mparticle:clientId",
+        "mparticle:clientSecret",
+        "mparticle:workspaceId",
+        "mparticle:apiUrl",
+        "mparticle:maxAttempts",
+        "mparticle:timeout",
+    ]
+    assert caught.value.problems[0] == (
+        "mparticle:clientId is empty: set it with `pulumi config set mparticle:clientId` or MPARTICLE_CLIENT_ID"
+    )
+    assert str(caught.value).startswith("6 problems with the mparticle settings:\n- mparticle:clientId is empty")
+
+
+def test_a_configuration_error_pickles_with_its_problems() -> None:
+    error = ConfigurationError.from_problems(["a is wrong", "b is wrong"])
+    clone = pickle.loads(pickle.dumps(error))
+    assert (type(clone), str(clone), clone.problems) == (ConfigurationError, str(error), ("a is wrong", "b is wrong"))
+
+
+# --- the API base URL ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("https://api.mparticle.com/platform/v2/", "https://api.mparticle.com"),
+        ("https://api.mparticle.com/platform/v2", "https://api.mparticle.com"),
+        ("https://api.mparticle.com/", "https://api.mparticle.com"),
+        ("http://127.0.0.1:8484/platform/v2/", "http://127.0.0.1:8484"),
+        # A proxy under a path prefix keeps it; only the documented suffix is taken off.
+        ("https://proxy.corp/mparticle", "https://proxy.corp/mparticle"),
+        ("https://proxy.corp/mparticle/platform/v2/", "https://proxy.corp/mparticle"),
+        ("https://proxy.corp/platform/v1", "https://proxy.corp/platform/v1"),
+        ("https://proxy.corp/workspaces-gateway", "https://proxy.corp/workspaces-gateway"),
+    ],
+)
+def test_the_documented_base_with_its_version_is_accepted(given: str, used: str) -> None:
+    settings = load_settings({**FULL_CONFIG, "mparticle:apiUrl": given}.get, environ={})
+    assert settings.api_url == used
+    assert ClientSettings("id", "secret", api_url=given) == ClientSettings("id", "secret", api_url=used)
+
+
+@pytest.mark.parametrize(
+    ("given", "suggested"),
+    [
+        ("https://api.mparticle.com/platform/v2/workspaces/1234", "https://api.mparticle.com"),
+        ("https://api.mparticle.com/platform/v2/workspaces/", "https://api.mparticle.com"),
+        ("https://proxy.corp/mp/workspaces", "https://proxy.corp/mp"),
+    ],
+)
+def test_an_api_url_with_the_workspace_path_is_refused(given: str, suggested: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings({**FULL_CONFIG, "mparticle:apiUrl": given}.get, environ={})
+    assert str(caught.value) == (
+        f"mparticle:apiUrl must not contain the workspace path (got {given!r}): use {suggested!r}; the client "
+        "adds /platform/v2/workspaces/{workspaceId} itself and takes the workspace from mparticle:workspaceId "
+        "or the resource's workspace_id; set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL"
+    )

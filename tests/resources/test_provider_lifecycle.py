@@ -86,7 +86,7 @@ def test_create_read_update_delete(
     provider.delete(created.id, {**(updated.outs or {}), PROVIDER_KEY: SERIALIZED})
     assert stored(emulator, collection, created.id) is None
     provider.delete(created.id, updated.outs or {})  # already gone: still success
-    assert api_calls(emulator) == {"DELETE": 2}
+    assert api_calls(emulator) == {"DELETE": 2, "GET": 1}  # the 404 is proven by one listing
 
 
 def test_pipeline_lifecycle_with_pause_and_resume(providers: Providers, emulator: EmulatorHandle) -> None:
@@ -258,7 +258,7 @@ def test_adopt_creates_what_does_not_exist(providers: Providers, emulator: Emula
     inputs = samples.data_model(resource_id="fresh", adopt=True)
     created = providers.data_model.create(engine_props(inputs))
     assert created.id == "fresh"
-    assert api_calls(emulator) == {"TOKEN": 1, "GET": 1, "POST": 1}
+    assert api_calls(emulator) == {"TOKEN": 1, "GET": 2, "POST": 1}  # GET 404, the listing that proves it
     assert stored(emulator, wire.DATA_MODELS, "fresh") is not None
 
 
