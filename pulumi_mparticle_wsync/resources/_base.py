@@ -48,6 +48,7 @@ from ._errors import (
     InvalidArgumentsError,
     ObjectDeletedError,
     OperationError,
+    short_traceback,
 )
 from ._stack_objects import STACK_OBJECTS, ObjectKey
 
@@ -142,6 +143,7 @@ class WarehouseSyncProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         _runtime.configure(req.config.get)
 
+    @short_traceback
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
         failures = [CheckFailure(p.path, p.reason) for p in self.schema.validate(inputs)]
@@ -178,6 +180,7 @@ class WarehouseSyncProvider(ResourceProvider):
             )))
         return failures
 
+    @short_traceback
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         news = user_inputs(_news)
         changed = [key for key in self.schema.compared_keys if self._changed(key, _olds, news)]
@@ -240,6 +243,7 @@ class WarehouseSyncProvider(ResourceProvider):
 
     # --- online: create, read, update, delete -----------------------------------------------
 
+    @short_traceback
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_inputs(props)
         self._require_valid(inputs)
@@ -297,6 +301,7 @@ class WarehouseSyncProvider(ResourceProvider):
         """Advice for a create the API refused (400) where the message alone would be a dead end."""
         return ""
 
+    @short_traceback
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = previous_inputs(self.schema, props)
         workspace = self._workspace(previous, props)
@@ -310,6 +315,7 @@ class WarehouseSyncProvider(ResourceProvider):
         inputs = self.schema.from_wire(served, previous)
         return ReadResult(id_, build_outputs(self.schema, inputs, served, id_, workspace), inputs)
 
+    @short_traceback
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         from ..client import NotFoundError
 
@@ -331,6 +337,7 @@ class WarehouseSyncProvider(ResourceProvider):
         STACK_OBJECTS.hold(self._key(workspace, _id), _resource_name(inputs))
         return UpdateResult(build_outputs(self.schema, inputs, served, _id, workspace))
 
+    @short_traceback
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 

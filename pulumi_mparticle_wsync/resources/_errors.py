@@ -9,9 +9,43 @@
 
 No message contains an input value: secrets cannot leak through them. Configuration
 problems are the client's ``ConfigurationError`` and pass through unchanged.
+
+``short_traceback`` wraps the provider's methods so that the engine shows each failure as one
+short traceback ending in the sentence that matters (see its docstring).
 """
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def short_traceback(method: Callable[P, R]) -> Callable[P, R]:
+    """``method``, whose exceptions escape with their traceback cut to this call and no chain.
+
+    The dynamic-provider host reports a failed operation as ``traceback.format_exc()``: with
+    our errors raised ``from`` the client's, and the client's from the transport's, that is
+    two or three chained tracebacks (some 35 lines per resource) before the one line that
+    says what to do. Every exception leaving ``method`` (ours, the client's, pydantic's or
+    any other) is raised again as the same object, so it keeps its type, message and
+    picklability, with no chained cause or context and with the frames below this call
+    dropped. The host then prints three frames (its two and this one) and
+    ``<type>: <message>`` last.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:
+            error.__context__ = None
+            raise error.with_traceback(None) from None
+
+    return wrapper
 
 
 class ResourceError(Exception):
