@@ -9,6 +9,7 @@ written, so validation only reports problems, it never normalises.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import types
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,8 +55,6 @@ INPUT_KEYS: Final = "input_keys"
 
 COMMON_SERVER_OUTPUTS: Final = (STATUS, ERRORS, CREATED_ON, CREATED_BY, LAST_MODIFIED_ON, LAST_MODIFIED_BY)
 
-SECRET_FIELD_NAMES: Final = frozenset({"password", "service_account_key", "partner_feed_key"})
-"""Argument names whose values are secrets, wherever they appear: never echoed in a message."""
 
 
 class Problem(NamedTuple):
@@ -105,6 +104,18 @@ def _pass_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 T = TypeVar("T")
 Maybe = Annotated[T, WrapValidator(_pass_unknown)]
 """``T``, or the unknown sentinel during a preview (left for the real run to validate)."""
+
+
+class _SecretMarker:
+    def __repr__(self) -> str:
+        return "Secret"
+
+
+_SECRET: Final = _SecretMarker()
+Secret = Annotated[T, _SECRET]
+"""An argument whose value is a secret (``password: Secret[Maybe[NonBlank]]``): the resource
+classes mark it secret wherever it appears, so the state keeps it encrypted, and no message
+quotes it. The one place that says which values are secrets; see ``secret_paths``."""
 
 
 # --- Value types -----------------------------------------------------------------------------
@@ -296,6 +307,32 @@ def _argument_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items() if name != NAME_PREFIX]
 
 
+def _marked_secret(annotation: Any) -> bool:
+    """Does the annotation (``Secret[...]``, possibly inside ``... | None``) declare a secret?"""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return any(m is _SECRET for m in annotation.__metadata__) or _marked_secret(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_marked_secret(arg) for arg in get_args(annotation))
+    return False
+
+
+@functools.cache
+def secret_paths(model: type[BaseModel]) -> tuple[tuple[str, ...], ...]:
+    """Where the model's ``Secret`` arguments are, as paths of argument names:
+    ``(("partner_feed_key",),)``, ``(("snowflake", "password"), ...)``."""
+    paths: list[tuple[str, ...]] = []
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if any(m is _SECRET for m in field.metadata) or _marked_secret(field.annotation):
+            paths.append((key,))
+            continue
+        inner = _model_in(field.annotation)
+        if inner is not None:
+            paths.extend((key, *path) for path in secret_paths(inner))
+    return tuple(paths)
+
+
 def model_label(model: type[BaseModel]) -> str:
     label = model.model_config.get("title")
     return label if isinstance(label, str) else model.__name__
@@ -305,7 +342,8 @@ def _reason(error: Mapping[str, Any], root: type[BaseModel]) -> str:
     loc: tuple[str | int, ...] = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
-    is_secret = any(part in SECRET_FIELD_NAMES for part in loc if isinstance(part, str))
+    secret_names = {path[-1] for path in secret_paths(root)}
+    is_secret = any(part in secret_names for part in loc if isinstance(part, str))
     if kind == "missing":
         parent = _model_at(root, loc[:-1])
         return f"is required by {model_label(parent)}: add it" if parent else "is required: add it"

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._common import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID, Problem
+from ._common import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID, Problem, secret_paths
 
 Inputs = Mapping[str, Any]
 
@@ -41,11 +41,19 @@ class ResourceSchema:
     references: Mapping[str, str] = field(default_factory=dict)
     """Arguments holding the id of another object, which must be in the same workspace: argument ->
     the collection of that object."""
-    secret_outputs: tuple[str, ...] = ()
-    """Top-level keys that hold a secret (or a block holding one)."""
     arguments_of_wire_fields: Mapping[str, str] = field(default_factory=dict)
     """Wire fields (dotted) whose user-facing argument has another name, for the API's messages
     that name a wire field (``state: ... use state paused`` means the ``paused`` argument)."""
+
+    @property
+    def secret_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Where the secret arguments are (``("snowflake", "password")``), as ``args_model`` declares them."""
+        return secret_paths(self.args_model)
+
+    @property
+    def secret_outputs(self) -> tuple[str, ...]:
+        """Top-level arguments that are secrets themselves (a block holding one is not)."""
+        return tuple(path[0] for path in self.secret_paths if len(path) == 1)
 
     @property
     def argument_keys(self) -> tuple[str, ...]:

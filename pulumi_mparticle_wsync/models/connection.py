@@ -16,6 +16,7 @@ from ._common import (
     Maybe,
     NonBlank,
     Problem,
+    Secret,
     WholeNumber,
     bind,
     carried_inputs,
@@ -26,6 +27,7 @@ from ._common import (
     merge_problems,
     prefer_previous,
     same_value,
+    secret_paths,
     to_wire_value,
     validate_model,
     without_nones,
@@ -73,13 +75,6 @@ CONFIG_FIELDS: Final[dict[str, dict[str, str]]] = {
 }
 """Per block: user-facing argument name -> wire config key."""
 
-SECRET_ARGS: Final[dict[str, frozenset[str]]] = {
-    block: frozenset(
-        arg for arg, key in CONFIG_FIELDS[block].items()
-        if key in wire.CONFIG_SECRETS[PROVIDER_OF_BLOCK[block]]
-    )
-    for block in BLOCKS
-}
 _SERVER_FILLED_ARGS: Final[dict[str, frozenset[str]]] = {
     block: frozenset(
         arg for arg, key in CONFIG_FIELDS[block].items()
@@ -100,7 +95,7 @@ class SnowflakeConfig(ArgsModel):
     database: Maybe[NonBlank]
     role: Maybe[NonBlank]
     user: Maybe[NonBlank]
-    password: Maybe[NonBlank]
+    password: Secret[Maybe[NonBlank]]
     storage_integration: Maybe[NonBlank]
     aws_iam_user_arn: Maybe[NonBlank] | None = None
     aws_external_id: Maybe[NonBlank] | None = None
@@ -113,7 +108,7 @@ class BigQueryConfig(ArgsModel):
     project_id: Maybe[NonBlank]
     dataset_id: Maybe[NonBlank]
     service_account_id: Maybe[NonBlank]
-    service_account_key: Maybe[JsonObjectText]
+    service_account_key: Secret[Maybe[JsonObjectText]]
 
 
 class RedshiftConfig(ArgsModel):
@@ -123,7 +118,7 @@ class RedshiftConfig(ArgsModel):
     port: Maybe[WholeNumber] | None = None
     database: Maybe[NonBlank]
     user: Maybe[NonBlank]
-    password: Maybe[NonBlank]
+    password: Secret[Maybe[NonBlank]]
     aws_iam_role_arn: Maybe[NonBlank]
 
 
@@ -144,6 +139,12 @@ class ConnectionArgs(CommonArgs):
     bigquery: Maybe[BigQueryConfig] | None = None
     redshift: Maybe[RedshiftConfig] | None = None
     databricks: Maybe[DatabricksConfig] | None = None
+
+
+SECRET_ARGS: Final[dict[str, frozenset[str]]] = {
+    block: frozenset(path[1] for path in secret_paths(ConnectionArgs) if path[0] == block) for block in BLOCKS
+}
+"""Per block: its secret arguments (as the config models declare them)."""
 
 
 def block_of(inputs: Mapping[str, Any]) -> str | None:
@@ -276,6 +277,5 @@ SCHEMA: Final = ResourceSchema(
     server_outputs=server_outputs,
     exclusive_keys=BLOCKS,
     server_filled_keys=frozenset({STATE}),
-    secret_outputs=BLOCKS,
     server_output_keys=(STATE, SERVICE_PROVIDER, AWS_IAM_USER_ARN, AWS_EXTERNAL_ID),
 )

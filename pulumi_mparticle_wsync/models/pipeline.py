@@ -17,6 +17,7 @@ from ._common import (
     NonBlank,
     PositiveNumber,
     Problem,
+    Secret,
     Timestamp,
     as_int,
     bind,
@@ -136,7 +137,7 @@ class PipelineArgs(CommonArgs):
     data_model_id: Maybe[Identifier]
     field_transformation_id: Maybe[Identifier] | None = None
     partner_feed_id: Maybe[PositiveNumber] | None = None
-    partner_feed_key: Maybe[NonBlank] | None = None
+    partner_feed_key: Secret[Maybe[NonBlank]] | None = None
     sync_mode: Maybe[SyncMode]
     schedule: Maybe[Schedule]
     environment: Maybe[Literal["development", "production"]]
@@ -347,7 +348,6 @@ SCHEMA: Final = ResourceSchema(
         DATA_MODEL_ID: wire.DATA_MODELS,
         FIELD_TRANSFORMATION_ID: wire.FIELD_TRANSFORMATIONS,
     },
-    secret_outputs=(PARTNER_FEED_KEY,),
     arguments_of_wire_fields={
         wire.STATE: PAUSED,
         f"{wire.SYNC_MODE}.{wire.SYNC_FROM}": f"{SYNC_MODE}.{FROM}",

@@ -30,14 +30,29 @@ def secret(value: Any) -> Any:
     return None if value is None else pulumi.Output.secret(value)
 
 
-def with_secret_fields(block: Any, secret_names: Collection[str]) -> Any:
-    """A block (Args, dict, or an Output of a dict) whose secret fields are Pulumi secrets."""
-    block = plain(block)
-    if block is None:
+def with_secrets(value: Any, paths: Collection[tuple[str, ...]]) -> Any:
+    """``value`` (an argument, an ``*Args``, a dict, or an ``Output`` of one) with the values at
+    ``paths`` (argument names, from ``value`` down) made Pulumi secrets, and nothing else.
+
+    Only the secret values are secret: the engine carries the secret mark of each input,
+    however deep, onto the same output (the dynamic provider cannot mark outputs itself:
+    its host serializes ``Output.secret`` as a plain value), so ``snowflake.password`` is
+    encrypted in the state and the rest of the block stays readable. A block known only
+    later (an ``Output``) cannot be looked into: it is made secret whole.
+    """
+    if not paths:
+        return value
+    if () in paths:
+        return secret(value)
+    value = plain(value)
+    if isinstance(value, Mapping):
+        return {
+            key: with_secrets(item, [path[1:] for path in paths if path[0] == key])
+            for key, item in value.items()
+        }
+    if value is None:
         return None
-    if isinstance(block, Mapping):
-        return {k: secret(v) if k in secret_names else v for k, v in block.items()}
-    return pulumi.Output.secret(block)  # only known later: the whole block is kept secret
+    return pulumi.Output.secret(value)
 
 
 def resource_props(
@@ -49,7 +64,7 @@ def resource_props(
     output-only keys are listed as ``None`` so each gets its typed ``Output`` attribute.
     """
     props: dict[str, Any] = {key: None for key in (*COMMON_SERVER_OUTPUTS, *schema.server_output_keys)}
-    props.update(arguments)
+    props.update(with_secrets(dict(arguments), schema.secret_paths))
     props[NAME_PREFIX] = resource_name
     props[ADOPT] = True if adopt else None
     props.setdefault(RESOURCE_ID, None)
@@ -58,6 +73,7 @@ def resource_props(
 
 
 def resource_options(schema: ResourceSchema, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """The user's options, plus the outputs that must be secret in the state."""
+    """The user's options, plus the top-level outputs that are secrets (made secret even if the
+    program's value was not; values inside a block are made secret by ``resource_props``)."""
     ours = pulumi.ResourceOptions(additional_secret_outputs=list(schema.secret_outputs))
     return pulumi.ResourceOptions.merge(opts, ours)

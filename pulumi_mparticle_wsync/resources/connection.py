@@ -11,7 +11,7 @@ import pulumi.dynamic
 
 from ..models import connection as model
 from ._base import WarehouseSyncProvider
-from ._props import resource_options, resource_props, with_secret_fields
+from ._props import plain, resource_options, resource_props
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,7 +24,7 @@ class SnowflakeConfigArgs:
     role: pulumi.Input[str]
     user: pulumi.Input[str]
     password: pulumi.Input[str]
-    """Secret; kept secret in the state even when given as a plain string."""
+    """Secret: kept secret in the state even when given as a plain string (the rest of the block is not)."""
     storage_integration: pulumi.Input[str]
     """Named ``mp_{pod}_{orgId}_{accountId}_s3`` in mParticle's setup guide."""
     aws_iam_user_arn: pulumi.Input[str] | None = None
@@ -41,7 +41,7 @@ class BigQueryConfigArgs:
     dataset_id: pulumi.Input[str]
     service_account_id: pulumi.Input[str]
     service_account_key: pulumi.Input[str]
-    """Secret: the whole JSON key file as a string."""
+    """Secret: the whole JSON key file as a string, kept secret in the state (the rest of the block is not)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +50,7 @@ class RedshiftConfigArgs:
     database: pulumi.Input[str]
     user: pulumi.Input[str]
     password: pulumi.Input[str]
-    """Secret; kept secret in the state even when given as a plain string."""
+    """Secret: kept secret in the state even when given as a plain string (the rest of the block is not)."""
     aws_iam_role_arn: pulumi.Input[str]
     port: pulumi.Input[int] | None = None
     """The server uses 5439 when omitted."""
@@ -125,7 +125,7 @@ class Connection(pulumi.dynamic.Resource, module="mparticle", name="Connection")
             "state": state,
             "resource_id": resource_id,
             "workspace_id": workspace_id,
-            **{key: with_secret_fields(block, model.SECRET_ARGS[key]) for key, block in blocks.items()},
+            **{key: plain(block) for key, block in blocks.items()},
         }
         super().__init__(
             ConnectionProvider(),

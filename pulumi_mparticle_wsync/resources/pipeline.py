@@ -12,7 +12,7 @@ import pulumi.dynamic
 from .. import wire
 from ..models import pipeline as model
 from ._base import WarehouseSyncProvider
-from ._props import plain, resource_options, resource_props, secret
+from ._props import plain, resource_options, resource_props
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient
@@ -143,7 +143,7 @@ class Pipeline(pulumi.dynamic.Resource, module="mparticle", name="Pipeline"):
             "data_model_id": data_model_id,
             "field_transformation_id": field_transformation_id,
             "partner_feed_id": partner_feed_id,
-            "partner_feed_key": secret(partner_feed_key),
+            "partner_feed_key": partner_feed_key,
             "sync_mode": plain(sync_mode),
             "schedule": plain(schedule),
             "environment": environment,

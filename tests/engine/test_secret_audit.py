@@ -312,6 +312,43 @@ def test_a_stacks_whole_life_keeps_every_secret_hidden(
     assert_no_secret(everything)
 
 
+def _secret_sig(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(pulumi.runtime.rpc._special_sig_key) == \
+        pulumi.runtime.rpc._special_secret_sig
+
+
+@pytest.mark.engine
+def test_only_secret_values_are_secret_in_the_state(audited_stack: StackMaker) -> None:
+    """A block without a secret argument is plain in the state; in one with a secret, only the secret is secret."""
+
+    def program() -> None:
+        databricks = mp.Connection("databricks", name="Databricks", databricks=mp.DatabricksConfigArgs(
+            provider="share", catalog=VISIBLE_MARKER, schema="crm"))
+        snowflake = mp.Connection("snowflake", name="Snowflake", snowflake=_snowflake())
+        pulumi.export("databricks", databricks.databricks)
+        pulumi.export("snowflake", snowflake.snowflake)
+
+    audited = audited_stack(program)
+    audited.run("up")
+    exported = json.loads(audited.exported_without_secrets())
+    connections = {r["urn"].rsplit("::", 1)[-1]: r for r in exported["deployment"]["resources"]
+                   if r["type"].endswith(":Connection")}
+    for kind in ("inputs", "outputs"):
+        block = connections["databricks"][kind]["databricks"]
+        assert block == {"provider": "share", "catalog": VISIBLE_MARKER, "schema": "crm"}, kind
+        block = connections["snowflake"][kind]["snowflake"]
+        assert not _secret_sig(block), kind
+        assert block["warehouse"] == VISIBLE_MARKER, kind
+        assert _secret_sig(block["password"]), kind
+        assert [key for key, value in block.items() if _secret_sig(value)] == ["password"], kind
+    outputs = audited.stack.stack.outputs()
+    assert not outputs["databricks"].secret
+    assert outputs["databricks"].value["catalog"] == VISIBLE_MARKER
+    # In a program the SDK reads an output holding a secret as a secret whole: so does the stack output.
+    assert outputs["snowflake"].secret
+    assert_no_secret(audited.everything())
+
+
 # --- every error the provider can raise --------------------------------------------------------
 
 
