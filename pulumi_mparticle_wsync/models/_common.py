@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Final, NamedTuple, TypeVar, Union, get_args, get_origin
@@ -62,6 +63,37 @@ class Problem(NamedTuple):
 
     path: str
     reason: str
+    unknown_name: bool = False
+    """The path names no argument (``snowflake.passwrd``): its value may be a mistyped secret."""
+
+    @property
+    def argument(self) -> str:
+        """The top-level argument the path is in (``sync_mode``); empty for the whole resource."""
+        return re.split(r"[.\[]", self.path, maxsplit=1)[0]
+
+
+def check_failures(problems: Iterable[Problem], inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The problems as the engine's check failures: ``(property, reason)`` pairs.
+
+    The engine prints a failure as ``property <p> value <v> has a problem: <reason>``, looking
+    ``<p>`` up among the top-level inputs only (a nested path would show ``{<nil>}``), and
+    shows secrets inside ``<v>`` as ``[secret]``. So a problem names its top-level argument,
+    whose value is then shown as the user gave it, with the path inside it leading the reason
+    (``sync_mode.iterator_field: is required ...``). A problem whose argument was not given,
+    or holds a name that is no argument (whose value may be a secret under a misspelt name, which
+    the engine would show in clear), names no property: the engine prints only the reason,
+    led by the path.
+    """
+    problems = list(problems)
+    unshown = {p.argument for p in problems if p.unknown_name}
+    failures: list[tuple[str, str]] = []
+    for problem in problems:
+        led = f"{problem.path}: {problem.reason}" if problem.path else problem.reason
+        if problem.argument in unshown or inputs.get(problem.argument) is None:
+            failures.append(("", led))
+        else:
+            failures.append((problem.argument, problem.reason if problem.path == problem.argument else led))
+    return failures
 
 
 # --- Unknown values ------------------------------------------------------------------------
@@ -379,7 +411,7 @@ def _reason(error: Mapping[str, Any], root: type[BaseModel]) -> str:
 
 def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
     return [
-        Problem(format_path(err["loc"]), _reason(err, root))
+        Problem(format_path(err["loc"]), _reason(err, root), err["type"] == "extra_forbidden")
         for err in exc.errors(include_url=False)
     ]
 

@@ -39,6 +39,7 @@ from ..models._common import (
     RESOURCE_ID,
     WORKSPACE_ID,
     canonical_workspace_id,
+    check_failures,
     same_value,
 )
 from . import _runtime
@@ -146,7 +147,7 @@ class WarehouseSyncProvider(ResourceProvider):
     @short_traceback
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
-        failures = [CheckFailure(p.path, p.reason) for p in self.schema.validate(inputs)]
+        failures = [CheckFailure(*f) for f in check_failures(self.schema.validate(inputs), inputs)]
         failures += self._reference_failures(inputs)
         return CheckResult(inputs, failures)
 

@@ -94,6 +94,7 @@ class Mistake:
     program: Callable[[], None]
     field: str  # the property the error must name
     fix: str  # a fragment of the fix the error must give
+    shown: str = ""  # a fragment of the value the error must show (as the engine prints values)
 
 
 def _columns(count: int) -> str:
@@ -103,18 +104,18 @@ def _columns(count: int) -> str:
 OFFLINE_MISTAKES = [
     # Wrong enum values.
     Mistake("pipeline_type not an enum value", pipeline(pipeline_type="event"), "pipeline_type",
-            "must be one of 'user_attributes' or 'events'"),
+            "must be one of 'user_attributes' or 'events'", "value {event}"),
     Mistake("environment not an enum value", pipeline(environment="prod"), "environment",
             "must be one of 'development' or 'production'"),
     Mistake("frequency not an enum value", pipeline(schedule=_changed(SCHEDULE, frequency="fortnightly")),
-            "schedule.frequency", "must be one of 'hourly'"),
+            "schedule.frequency", "must be one of 'hourly'", "frequency:{fortnightly}"),
     Mistake("iterator type not an enum value",
             pipeline(sync_mode=_changed(SYNC_MODE, iterator_data_type="timestamp_utc")),
             "sync_mode.iterator_data_type", "must be one of 'timestamp'"),
     Mistake("sync type not an enum value", pipeline(sync_mode=_changed(SYNC_MODE, type="delta")),
             "sync_mode.type", "must be one of 'full' or 'incremental'"),
     Mistake("mapping type not an enum value", transformation(mappings=[_changed(MAPPING, mapping_type="copy")]),
-            "mappings[0].mapping_type", "must be one of 'column', 'static' or 'ignore'"),
+            "mappings[0].mapping_type", "must be one of 'column', 'static' or 'ignore'", "mapping_type:{copy}"),
     Mistake("connection state not an enum value", connection(state="enabled"), "state",
             "must be one of 'active' or 'inactive'"),
     # Warehouse blocks.
@@ -124,11 +125,11 @@ OFFLINE_MISTAKES = [
             "needs exactly one warehouse block: set one of"),
     # Sync mode and schedule rules.
     Mistake("incremental without iterator", pipeline(sync_mode=_changed(SYNC_MODE, iterator_field=None)),
-            "sync_mode.iterator_field", "is required for incremental sync"),
+            "sync_mode.iterator_field", "is required for incremental sync", "iterator_data_type:{timestamp}"),
     Mistake("full sync with an iterator", pipeline(sync_mode={"type": "full", "iterator_field": "updated_at"}),
             "sync_mode.iterator_field", "only applies to incremental sync: remove it"),
     Mistake("end before start", pipeline(schedule=_changed(SCHEDULE, end="2025-12-31T00:00:00Z")),
-            "schedule.end", "must be after schedule.start"),
+            "schedule.end", "must be after schedule.start", "end:{2025-12-31T00:00:00Z}"),
     Mistake("until before from", pipeline(sync_mode=_changed(SYNC_MODE, from_="2026-02-01T00:00:00Z",
                                                              until="2026-01-01T00:00:00Z")),
             "sync_mode.until", "must be after sync_mode.from_"),
@@ -141,7 +142,8 @@ OFFLINE_MISTAKES = [
             "create a FieldTransformation and pass its id"),
     Mistake("feed id and feed key both set", pipeline(partner_feed_key="bad-inputs-feed-key"), "partner_feed_key",
             "not both: remove one"),
-    Mistake("no feed", pipeline(partner_feed_id=None), "partner_feed_id", "set partner_feed_id"),
+    Mistake("no feed", pipeline(partner_feed_id=None), "partner_feed_id", "set partner_feed_id",
+            "resource 'sync' has a problem: partner_feed_id: "),
     Mistake("data plan id without version", pipeline(data_plan_id="plan"), "data_plan_version", "set both"),
     # SQL.
     Mistake("refused SQL keyword", data_model(sql_query="DELETE FROM db.s.users"), "sql_query",
@@ -165,18 +167,19 @@ OFFLINE_MISTAKES = [
             "must be a whole number, not a string"),
     Mistake("paused as a string", pipeline(paused="yes"), "paused", "must be True or False, not a string"),
     Mistake("port as a fraction", connection(snowflake=None, redshift=_changed(REDSHIFT, port=5439.5)),
-            "redshift.port", "must be a whole number, not a fraction"),
+            "redshift.port", "must be a whole number, not a fraction", "password:{[secret]} port:{5439.5}"),
     Mistake("mappings as a dict", transformation(mappings=MAPPING), "mappings", "must be a list, not a dict"),
     # Empty strings and lists.
     Mistake("empty name", data_model(name=""), "name", "must not be empty"),
     Mistake("blank warehouse", connection(snowflake=_changed(SNOWFLAKE, warehouse="  ")), "snowflake.warehouse",
-            "must not be empty"),
+            "must not be empty", "password:{[secret]} region:{us-central1.gcp} role:{SYNC}"),
     Mistake("no mappings", transformation(mappings=[]), "mappings", "needs at least one mapping"),
     # Missing and unknown arguments, other value rules.
     Mistake("missing warehouse password", connection(snowflake=_changed(SNOWFLAKE, password=None)),
             "snowflake.password", "is required by SnowflakeConfigArgs: add it"),
+    # A block holding a name that is no argument is not shown: the value could be a misspelt secret.
     Mistake("unknown block argument", connection(snowflake=_changed(SNOWFLAKE, passwrd="x")), "snowflake.passwrd",
-            "remove it (did you mean password?)"),
+            "remove it (did you mean password?)", "resource 'wh' has a problem: snowflake.passwrd: "),
     Mistake("unknown resource argument", connection(nmae="Warehouse"), "nmae", "unexpected keyword argument"),
     Mistake("static mapping without value",
             transformation(mappings=[{"mapping_type": "static", "destination": "events[].data.event_name"}]),
@@ -247,6 +250,11 @@ def test_offline_mistakes_fail_preview_with_one_clear_error(
     errors = diagnostics(output)
     assert len(errors) == 1, errors
     assert mistake.field in errors[0] and mistake.fix in errors[0], errors[0]
+    # The engine shows the value of the property a failure names, as a top-level input: a nested
+    # path would print {<nil>}. Secrets in a value shown are [secret].
+    assert "{<nil>}" not in errors[0], errors[0]
+    assert mistake.shown in errors[0], errors[0]
+    assert "bad-inputs-password" not in output and "bad-inputs-feed-key" not in output
     assert emulator.control.requests() == [], "a preview with a mistake must not call the API"
 
 

@@ -13,6 +13,7 @@ from pulumi.output import UNKNOWN as SDK_UNKNOWN
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.models import UNKNOWN, ResourceSchema
+from pulumi_mparticle_wsync.models import pipeline as pipeline_model
 from pulumi_mparticle_wsync.resources import (
     ConnectionProvider,
     DataModelProvider,
@@ -77,14 +78,48 @@ def test_check_returns_the_inputs_exactly_as_written() -> None:
     assert result.inputs == inputs  # nothing added: no defaults, no computed values
 
 
-def test_check_reports_failures_with_property_paths() -> None:
+def test_check_reports_nested_failures_on_their_top_level_argument() -> None:
+    # The engine shows the value of the property a failure names, looked up among the top-level
+    # inputs only: a failure naming sync_mode.iterator_field would show {<nil>}.
     inputs = samples.pipeline(sync_mode={"type": "incremental"})
     result = PROVIDERS["pipeline"].check({}, news(inputs))
-    assert [(f.property, bool(f.reason)) for f in result.failures] == [
-        ("sync_mode.iterator_field", True),
-        ("sync_mode.iterator_data_type", True),
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("sync_mode", "sync_mode.iterator_field: is required for incremental sync: name the column that grows "
+                      "with each change (e.g. updated_at)"),
+        ("sync_mode", "sync_mode.iterator_data_type: is required for incremental sync: give the iterator "
+                      "column's type, one of " + ", ".join(pipeline_model.ITERATOR_DATA_TYPES)),
     ]
     assert result.inputs == inputs
+
+
+def test_check_reports_top_level_failures_as_they_are() -> None:
+    result = PROVIDERS["pipeline"].check({}, news(samples.pipeline(environment="prod")))
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("environment", "must be one of 'development' or 'production', not 'prod'"),
+    ]
+
+
+def test_check_names_no_property_for_an_argument_not_given() -> None:
+    # The engine would show the value as {<nil>}: the reason names the argument instead.
+    inputs = samples.pipeline()
+    del inputs["partner_feed_key"]
+    failures = PROVIDERS["pipeline"].check({}, news(inputs)).failures
+    assert [(f.property, f.reason.split(": ")[0]) for f in failures] == [("", "partner_feed_id")]
+    failures = PROVIDERS["connection"].check({}, news(samples.connection(snowflake=None))).failures
+    assert [(f.property, f.reason.split(":")[0]) for f in failures] == [
+        ("", "a Connection needs exactly one warehouse block"),
+    ]
+
+
+def test_check_does_not_show_a_block_holding_an_unknown_name() -> None:
+    # The value under a misspelt name may be a secret the resource class could not mark: a
+    # failure naming the block would make the engine print it in clear.
+    snowflake = {**samples.snowflake(), "warehouse": " ", "passwrd": "typed-under-the-wrong-name"}
+    failures = PROVIDERS["connection"].check({}, news(samples.connection(snowflake=snowflake))).failures
+    assert sorted((f.property, f.reason.split(":")[0]) for f in failures) == [
+        ("", "snowflake.passwrd"), ("", "snowflake.warehouse"),
+    ]
+    assert all("typed-under-the-wrong-name" not in f.reason for f in failures)
 
 
 @pytest.mark.parametrize("unknown", [UNKNOWN, SDK_UNKNOWN], ids=["sentinel", "sdk-object"])
