@@ -38,7 +38,8 @@ class ScheduleArgs:
     type: pulumi.Input[str]
     """``interval``, ``once`` or ``on_demand``."""
     start: pulumi.Input[str]
-    """ISO 8601 with a timezone; anchors the recurrence (00:15 repeats hourly at :15)."""
+    """Required for every type, ``on_demand`` included. ISO 8601 with a timezone; anchors an interval's
+    recurrence (00:15 repeats hourly at :15), and an on-demand pipeline's first run loads the rows since it."""
     frequency: pulumi.Input[str] | None = None
     """Interval only (required): ``hourly``, ``daily``, ``weekly`` or ``monthly``."""
     end: pulumi.Input[str] | None = None
