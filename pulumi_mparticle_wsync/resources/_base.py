@@ -112,11 +112,11 @@ def _recorded_settings_hint(verb: str, error: Exception) -> str:
     ``pulumi refresh`` and ``pulumi destroy`` configure the provider with the settings recorded
     at the last ``up``, not the stack's config as it is now.
     """
-    from ..client import AuthenticationError, PermissionDeniedError, TransportError
+    from ..client import AuthenticationError, PermissionDeniedError, TransportError, UnconfirmedNotFoundError
 
     if verb not in ("read", "delete"):
         return ""
-    if not isinstance(error, AuthenticationError | PermissionDeniedError | TransportError):
+    if not isinstance(error, AuthenticationError | PermissionDeniedError | TransportError | UnconfirmedNotFoundError):
         return ""
     return (
         ". If you changed mparticle:* settings (apiUrl, authUrl, clientId, clientSecret) since the last "

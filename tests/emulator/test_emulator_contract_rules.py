@@ -498,9 +498,16 @@ RULES: list[Rule] = [
     Rule(
         "on_demand forbids frequency",
         P,
-        pipeline(schedule={"type": "on_demand"}),
-        pipeline(schedule={"type": "on_demand", "frequency": "daily"}),
+        pipeline(schedule={"type": "on_demand", "start": "2024-01-01T00:00:00Z"}),
+        pipeline(schedule={"type": "on_demand", "frequency": "daily", "start": "2024-01-01T00:00:00Z"}),
         "schedule.frequency: not allowed when schedule.type is on_demand",
+    ),
+    Rule(
+        "on_demand needs start",
+        P,
+        pipeline(schedule={"type": "on_demand", "start": "2024-01-01T00:00:00Z"}),
+        pipeline(schedule={"type": "on_demand"}),
+        "schedule.start: required",
     ),
     Rule(
         "interval needs start",

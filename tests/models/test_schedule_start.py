@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import pytest
-
 import pulumi_mparticle_wsync as mp
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.models import PIPELINE, Problem
@@ -50,11 +48,6 @@ def test_the_emulator_accepts_an_on_demand_schedule_with_start() -> None:
     assert emulator_answer(on_demand(start=START)) == (200, "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the emulator (emulator/schemas/pipelines.py, _check_schedule) makes schedule.start optional for "
-    "on_demand, which spec §6 does not; remove this mark when the emulator requires it",
-)
 def test_the_emulator_refuses_an_on_demand_schedule_without_start() -> None:
     status, message = emulator_answer(on_demand())
     assert status == 400

@@ -134,10 +134,9 @@ def _check_schedule(fields: Fields) -> None:
             wire.SCHEDULE_FREQUENCY,
             f"not allowed when schedule.type is {schedule_type}: remove it or use interval",
         )
-    # ``start`` anchors a recurrence or a one-off run; an on-demand pipeline may leave it out.
-    start = schedule.timestamp(
-        wire.SCHEDULE_START, required=schedule_type in (wire.SCHEDULE_INTERVAL, wire.SCHEDULE_ONCE)
-    )
+    # ``start`` anchors a recurrence or a one-off run, and bounds an on-demand pipeline's first
+    # run (spec §6, §7): required for every type.
+    start = schedule.timestamp(wire.SCHEDULE_START)
     end = schedule.timestamp(wire.SCHEDULE_END, required=False)
     if start is not None and end is not None:
         start_at, end_at = rules.parse_timestamp(start), rules.parse_timestamp(end)
