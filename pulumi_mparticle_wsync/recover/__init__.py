@@ -18,14 +18,16 @@ Exactly one: it is recorded in the state under the pending URN. None: the create
 and the pending create is dropped (the next ``up`` creates the object). Several: nothing changes.
 
 With ``--apply``: ``pulumi cancel`` (the lock), ``pulumi stack import`` of the state with those
-pending creates resolved, then ``pulumi refresh --target`` of the recorded resources so that their
-outputs come from the provider's own read. ``pulumi refresh --import-pending-creates URN ID`` looks
-like the one-step way, but Pulumi v3.274.1 drops the pending creates it names without recording
-them (the engine never reads the "importing" operations that flag produces), so the state is edited
-through export and import instead.
+pending creates resolved, then ``pulumi refresh --run-program --target`` of the recorded resources so
+that their outputs come from the provider's own read, with the stack's current ``mparticle:*``
+settings (the ones used to find the objects; a plain refresh would use those of the last ``up``).
+``pulumi refresh --import-pending-creates URN ID`` looks like the one-step way, but Pulumi v3.274.1
+drops the pending creates it names without recording them (the engine never reads the "importing"
+operations that flag produces), so the state is edited through export and import instead.
 
 Every ``pulumi`` command runs with this process's environment (backend URL, passphrase,
-``PULUMI_HOME``) and the ``pulumi`` found on ``PATH``.
+``PULUMI_HOME``) and the ``pulumi`` found on ``PATH``, in the project directory (``--cwd``): the
+refresh runs the program.
 
 Exit status: 0 recovered (or nothing to recover), 1 a human must decide (objects that match
 ambiguously, an unknown update start, an update still running), 2 an error.
@@ -207,7 +209,7 @@ def _apply(cli: PulumiCli, plan: Plan, deployment: Mapping[str, JSON], out: Text
             targets = " ".join(f"--target {urn}" for urn in recorded)
             raise RecoveryError(
                 f"the objects are recorded in the state, but reading their outputs failed: {exc}\nFix the cause, "
-                f"then run `pulumi refresh --stack {plan.stack} {targets}` and `pulumi up`."
+                f"then run `pulumi refresh --run-program --stack {plan.stack} {targets}` and `pulumi up`."
             ) from exc
     print(
         f"\nRecovered stack {plan.stack!r}: {len(plan.imports)} object(s) recorded, "

@@ -78,5 +78,12 @@ class PulumiCli:
             self._checked("stack", "import", "--stack", self.stack, "--file", str(path))
 
     def refresh(self, urns: Sequence[str]) -> None:
+        """A refresh of ``urns`` by a provider configured with the stack's config as it is now.
+
+        ``--run-program``: without it the engine configures the provider with the settings recorded
+        in the state (those of the last ``up``), which may no longer be the ones recovery just used
+        to find the objects (a fixed ``mparticle:apiUrl``, a rotated ``mparticle:clientSecret``).
+        The program runs but only the targets are read; nothing is created or changed.
+        """
         targets = [arg for urn in urns for arg in ("--target", urn)]
-        self._checked("refresh", "--yes", "--skip-preview", "--stack", self.stack, *targets)
+        self._checked("refresh", "--run-program", "--yes", "--skip-preview", "--stack", self.stack, *targets)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -166,6 +167,27 @@ def new_stack(
     )
     created = auto.create_or_select_stack(stack, project_name=project, program=program, opts=options)
     return _configured(created, home, config)
+
+
+_PROGRAM_FILE = """import sys
+
+sys.path.insert(0, {root!r})
+from {module} import {function}
+
+{function}()
+"""
+
+
+def write_program(stack: EngineStack, module: str, function: str) -> None:
+    """Make an inline-program stack's directory a project the CLI can run: ``__main__.py`` calls
+    ``module.function``. For commands run with ``--run-program`` outside the Automation API."""
+    (stack.home / "__main__.py").write_text(
+        _PROGRAM_FILE.format(root=str(REPO_ROOT), module=module, function=function), encoding="utf-8"
+    )
+    project_file = stack.home / "Pulumi.yaml"
+    project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+    project.pop("main", None)  # an inline stack's: the creating process's working directory
+    project_file.write_text(yaml.safe_dump(project), encoding="utf-8")
 
 
 def program_stack(

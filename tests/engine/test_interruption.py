@@ -33,7 +33,7 @@ from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 
 from .conftest import StackFactory
-from .harness import REPO_ROOT, EngineStack, engine_env
+from .harness import REPO_ROOT, EngineStack, engine_env, write_program
 
 CONNECTIONS = 2
 DATA_MODELS = 4
@@ -215,6 +215,7 @@ def test_recover_after_a_killed_up_leaves_exactly_the_declared_objects(
     _interrupted_up(stack, emulator)
     _assert_interrupted_with_orphans(stack, emulator)
     held_back_ids = set(_served_ids(emulator, wire.PIPELINES)) - set(_state_ids(stack, wire.PIPELINES))
+    write_program(stack, "tests.engine.test_interruption", "_program")  # recover's refresh runs the program
 
     dry_run = _recover(stack.home, "--cwd", str(stack.home), run_in=REPO_ROOT)
     assert dry_run.returncode == 0, dry_run.stdout + dry_run.stderr
