@@ -331,7 +331,7 @@ class WarehouseSyncProvider(ResourceProvider):
             except NotFoundError as exc:
                 raise ObjectDeletedError(
                     f"{self._describe(_id, workspace)} no longer exists (deleted outside Pulumi): run "
-                    "`pulumi refresh` so Pulumi forgets it, then `pulumi up` to create it again"
+                    "`pulumi refresh --run-program` so Pulumi forgets it, then `pulumi up` to create it again"
                 ) from exc
 
         served = self._call("update", _id, workspace, replace)
