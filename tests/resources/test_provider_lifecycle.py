@@ -185,7 +185,8 @@ def test_out_of_band_deletion(providers: Providers, emulator: EmulatorHandle) ->
     read = providers.data_model.read(created.id, created.outs or {})
     assert read.id == ""
     assert read.outs == {}
-    with pytest.raises(ObjectDeletedError, match=r"deleted outside Pulumi\): run `pulumi refresh --run-program` so Pulumi forgets it"):
+    advice = r"deleted outside Pulumi\): run `pulumi refresh --run-program` so Pulumi forgets it"
+    with pytest.raises(ObjectDeletedError, match=advice):
         providers.data_model.update(
             created.id, created.outs or {}, engine_props(samples.data_model(name="Renamed"))
         )
