@@ -30,11 +30,11 @@ def short_traceback(method: Callable[P, R]) -> Callable[P, R]:
     The dynamic-provider host reports a failed operation as ``traceback.format_exc()``: with
     our errors raised ``from`` the client's, and the client's from the transport's, that is
     two or three chained tracebacks (some 35 lines per resource) before the one line that
-    says what to do. Every exception leaving ``method`` (ours, the client's, pydantic's or
-    any other) is raised again as the same object, so it keeps its type, message and
-    picklability, with no chained cause or context and with the frames below this call
-    dropped. The host then prints three frames (its two and this one) and
-    ``<type>: <message>`` last.
+    says what to do. Every error of this package leaving ``method`` (ours and the client's:
+    each says what happened and what to do) is raised again as the same object, so it keeps
+    its type, message and picklability, with no chained cause or context and with the frames
+    below this call dropped. The host then prints three frames (its two and this one) and
+    ``<type>: <message>`` last. Any other exception is a bug, and keeps every frame for its report.
     """
 
     @functools.wraps(method)
@@ -42,10 +42,17 @@ def short_traceback(method: Callable[P, R]) -> Callable[P, R]:
         try:
             return method(*args, **kwargs)
         except Exception as error:
+            if not _is_ours(error):
+                raise
             error.__context__ = None
             raise error.with_traceback(None) from None
 
     return wrapper
+
+
+def _is_ours(error: Exception) -> bool:
+    """Raised on purpose by this package (its message is the advice), not a bug anywhere."""
+    return type(error).__module__.split(".", 1)[0] == __name__.split(".", 1)[0]
 
 
 class ResourceError(Exception):
