@@ -31,6 +31,9 @@ if TYPE_CHECKING:
         SyncModeArgs,
     )
 
+__version__ = "0.1.0"
+"""The package version: the one place it is written (pyproject.toml reads it; so does the User-Agent)."""
+
 __all__ = [
     "BigQueryConfigArgs",
     "Connection",

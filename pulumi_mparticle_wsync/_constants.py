@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import wire
+from . import __version__, wire
 
 PACKAGE_NAME: Final = "pulumi-mparticle-wsync"
-USER_AGENT: Final = f"{PACKAGE_NAME}/0.1.0"
+USER_AGENT: Final = f"{PACKAGE_NAME}/{__version__}"
 
 # --- Retries (one policy for every request, token requests included) ----------------------
 DEFAULT_MAX_ATTEMPTS: Final = 5

@@ -72,6 +72,19 @@ def normalised_api_url(url: str) -> str:
     return base
 
 
+def normalised_auth_url(url: str) -> str:
+    """``url`` as the token base: no trailing slash, and the documented token path (``/oauth/token``) taken off.
+
+    mParticle documents the token endpoint as a full URL (``https://sso.auth.mparticle.com/oauth/token``);
+    the client appends ``wire.TOKEN_PATH`` itself, so the host alone and that full URL are the same
+    setting. Any other path (a proxy's prefix) is kept as it is.
+    """
+    base = url.rstrip("/")
+    if base.endswith(wire.TOKEN_PATH):
+        base = base[: -len(wire.TOKEN_PATH)].rstrip("/")
+    return base
+
+
 def api_url_problem(url: str) -> str | None:
     """Why ``url`` cannot be the API base URL (beyond ``url_problem``), or ``None``."""
     parts = urlsplit(url)
@@ -169,10 +182,11 @@ class ClientSettings:
         )
         if problems:
             raise ConfigurationError.from_problems(problems)
-        # Normalised so that "https://host/", "https://host" and "https://host/platform/v2/" are one
-        # cache key, and the client's paths are appended to the host base exactly once.
+        # Normalised so that "https://host/", "https://host" and "https://host/platform/v2/" (or, for
+        # the token URL, "https://host/oauth/token") are one cache key, and the client's paths are
+        # appended to the host base exactly once.
         object.__setattr__(self, "api_url", normalised_api_url(self.api_url))
-        object.__setattr__(self, "auth_url", self.auth_url.rstrip("/"))
+        object.__setattr__(self, "auth_url", normalised_auth_url(self.auth_url))
 
 
 def load_settings(

@@ -30,6 +30,11 @@ from .settings import (
 
 EXIT_OK = 0
 EXIT_START_FAILED = 2
+EXIT_NOT_INSTALLED = 3
+
+SERVER_MODULES = ("starlette", "uvicorn")
+"""What only the emulator needs: the ``emulator`` extra of the package."""
+INSTALL_COMMAND = "pip install 'pulumi-mparticle-wsync[emulator]'"
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -78,8 +83,26 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
+def missing_server_message(error: ModuleNotFoundError) -> str | None:
+    """What to tell a user whose install lacks the ``emulator`` extra, or ``None`` for another missing module."""
+    missing = (error.name or "").partition(".")[0]
+    if missing not in SERVER_MODULES:
+        return None
+    return (
+        f"the emulator's web server is not installed ({missing} is missing): the emulator is an optional "
+        f"part of this package; add it with\n    {INSTALL_COMMAND}\n(the Pulumi resources work without it)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    from .server import EmulatorServer, EmulatorStartError
+    try:
+        from .server import EmulatorServer, EmulatorStartError
+    except ModuleNotFoundError as exc:
+        message = missing_server_message(exc)
+        if message is None:
+            raise
+        print(f"mparticle-wsync emulator: {message}", file=sys.stderr)
+        return EXIT_NOT_INSTALLED
     from .store import StoreError
 
     settings = EmulatorSettings(

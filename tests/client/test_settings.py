@@ -260,3 +260,28 @@ def test_an_api_url_with_the_workspace_path_is_refused(given: str, suggested: st
         "adds /platform/v2/workspaces/{workspaceId} itself and takes the workspace from mparticle:workspaceId "
         "or the resource's workspace_id; set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL"
     )
+
+
+# --- the token URL --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("https://sso.auth.mparticle.com", "https://sso.auth.mparticle.com"),
+        ("https://sso.auth.mparticle.com/", "https://sso.auth.mparticle.com"),
+        # mParticle's docs give the token endpoint as a full URL; the client adds /oauth/token itself.
+        ("https://sso.auth.mparticle.com/oauth/token", "https://sso.auth.mparticle.com"),
+        ("https://sso.auth.mparticle.com/oauth/token/", "https://sso.auth.mparticle.com"),
+        ("http://127.0.0.1:8484/oauth/token", "http://127.0.0.1:8484"),
+        # A proxy under a path prefix keeps it; only the documented token path is taken off.
+        ("https://proxy.corp/sso", "https://proxy.corp/sso"),
+        ("https://proxy.corp/sso/oauth/token/", "https://proxy.corp/sso"),
+        ("https://proxy.corp/myoauth/token", "https://proxy.corp/myoauth/token"),
+    ],
+)
+def test_the_documented_token_url_is_accepted(given: str, used: str) -> None:
+    from_config = load_settings({**FULL_CONFIG, "mparticle:authUrl": given}.get, environ={})
+    from_env = load_settings(lambda _key: None, environ={**FULL_ENV, "MPARTICLE_AUTH_URL": given})
+    assert from_config.auth_url == from_env.auth_url == used
+    assert ClientSettings("id", "secret", auth_url=given) == ClientSettings("id", "secret", auth_url=used)
