@@ -1,7 +1,8 @@
 # The two set-up commands the README documents:
 #   make demo  — everything from a fresh machine to a running stack on the embedded emulator
 #   make test  — the whole test suite (lint, types, unit, emulator and real-engine tests)
-.PHONY: demo test test-lowest-sdk bootstrap lint bench clean
+# and, while working, make test-unit: every test that needs no Pulumi CLI (no Go build either).
+.PHONY: demo test test-unit test-lowest-sdk bootstrap lint bench clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -18,6 +19,11 @@ lint: bootstrap
 test: lint
 	.venv/bin/python -m pytest -n 2
 	$(MAKE) test-lowest-sdk
+
+# The engine tests (tests/engine, and any test marked `engine` elsewhere) run the Pulumi CLI; the rest do not.
+test-unit:
+	@bash scripts/bootstrap.sh --no-cli
+	.venv/bin/python -m pytest -n 2 --ignore=tests/engine -m "not engine"
 
 # The provider tests and one real-engine lifecycle on the oldest Pulumi SDK pyproject.toml accepts
 # (.venv-lowest, made by scripts/lowest_sdk.sh); the provider process runs on it too (PULUMI_PYTHON_CMD).

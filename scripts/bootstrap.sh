@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Prepare everything the demo and the tests need, idempotently:
 #   1. .venv with this package (editable) and its test tools, reinstalled when pyproject.toml changes;
-#   2. the Pulumi CLI built from Go modules into .tools/pulumi/bin (skipped when already built).
-# Needs python3 >= 3.11 and Go >= 1.26 on PATH, and the PyPI and Go module proxies.
+#   2. the Pulumi CLI with Pulumi's Python language host (scripts/pulumi_cli.py): PULUMI_CLI_DIR if set,
+#      else the pulumi on PATH if recent enough and with the language host beside it, else the one
+#      built from Go modules and ../shared/third_party/pulumi-language-python into .tools/pulumi/bin
+#      (skipped when already built). It prints which and why, and records it in .tools/pulumi-cli-dir.
+# Needs python3 >= 3.11 and PyPI; and, unless a Pulumi CLI is installed, Go >= 1.26 and the Go module proxy.
+# --no-cli: step 1 only (make test-unit).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -25,4 +29,6 @@ else
     echo "[bootstrap] .venv is up to date"
 fi
 
-bash tools/pulumi-cli/build.sh
+if [[ "${1:-}" != "--no-cli" ]]; then
+    .venv/bin/python scripts/pulumi_cli.py
+fi

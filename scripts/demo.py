@@ -8,26 +8,27 @@
 5. stop the emulator.
 
 The program runs as a real Pulumi program directory, with the ``pulumi`` commands a user types,
-through the Python language host the bootstrap installs (``.tools/pulumi/bin/pulumi-language-python``).
-Without one, the same program runs inline through the Automation API, which drives the same
-engine and CLI.
+through Pulumi's own Python language host, with the CLI the bootstrap chose (``scripts/pulumi_cli.py``:
+``PULUMI_CLI_DIR``, the ``pulumi`` on ``PATH``, or the one built into ``.tools/pulumi/bin``).
 """
 
 from __future__ import annotations
 
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
 
-from pulumi_mparticle_wsync.emulator.process import EmulatorProcess
-from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python scripts/demo.py`: for scripts.pulumi_cli
+    sys.path.insert(1, str(ROOT))
+
+from pulumi_mparticle_wsync.emulator.process import EmulatorProcess  # noqa: E402
+from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings  # noqa: E402
+from scripts import pulumi_cli  # noqa: E402
+
 DEMO_DIR = ROOT / ".demo"
-PULUMI_ROOT = ROOT / ".tools" / "pulumi"
-PULUMI = PULUMI_ROOT / "bin" / "pulumi"
+PULUMI = pulumi_cli.bin_dir() / "pulumi"
 STACK = "dev"
 EMULATOR_PORT = 8484
 # The passphrase that encrypts the demo secrets in Pulumi.dev.yaml / Pulumi.prod.yaml. They hold
@@ -67,37 +68,10 @@ def run_with_cli(env: dict[str, str]) -> None:
     pulumi("preview", "--expect-no-changes")
 
 
-def run_with_automation_api(env: dict[str, str]) -> None:
-    from pulumi import automation as auto
-
-    quickstart = ROOT / "examples" / "quickstart" / "__main__.py"
-
-    def program() -> None:
-        runpy.run_path(str(quickstart), run_name="__main__")
-
-    stack = auto.create_or_select_stack(
-        STACK,
-        project_name="wsync-quickstart",
-        program=program,
-        opts=auto.LocalWorkspaceOptions(
-            work_dir=str(ROOT),
-            pulumi_home=env["PULUMI_HOME"],
-            env_vars=env,
-            pulumi_command=auto.PulumiCommand(root=str(PULUMI_ROOT)),
-        ),
-    )
-    banner("pulumi up (Automation API, inline program: examples/quickstart)")
-    stack.up(on_output=print, color="always")
-    banner("stack outputs")
-    for key, value in stack.outputs().items():
-        print(f"  {key}: {'[secret]' if value.secret else value.value}")
-    banner("a second preview: nothing to change")
-    stack.preview(on_output=print, color="always", expect_no_changes=True)
-
-
 def main() -> int:
-    if not PULUMI.is_file():
-        print(f"the Pulumi CLI is missing at {PULUMI}: run `make demo` (it builds it)", file=sys.stderr)
+    problem = pulumi_cli.missing_cli_message()
+    if problem:
+        print(problem, file=sys.stderr)
         return 1
     (DEMO_DIR / "state").mkdir(parents=True, exist_ok=True)
     settings = EmulatorSettings(port=EMULATOR_PORT, data_path=str(DEMO_DIR / "emulator.sqlite3"))
@@ -111,10 +85,7 @@ def main() -> int:
     print(f"emulator running at {emulator.url} (client id {settings.client_id})", flush=True)
     env = demo_env()
     try:
-        if (PULUMI.parent / "pulumi-language-python").is_file():
-            run_with_cli(env)
-        else:
-            run_with_automation_api(env)
+        run_with_cli(env)
     except Exception as exc:
         print(f"\nthe demo failed: {exc}", file=sys.stderr)
         return 1

@@ -19,22 +19,14 @@ from typing import Any
 import yaml
 from pulumi import automation as auto
 
+from scripts import pulumi_cli
+from scripts.pulumi_cli import missing_cli_message as missing_cli_message  # for conftest and bench
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PULUMI_ROOT = REPO_ROOT / ".tools" / "pulumi"
-PULUMI_BIN = PULUMI_ROOT / "bin"
+# The CLI the bootstrap chose (PULUMI_CLI_DIR, the pulumi on PATH, or the build in .tools/pulumi/bin).
+PULUMI_BIN = pulumi_cli.bin_dir()
+PULUMI_ROOT = pulumi_cli.root()  # PULUMI_ROOT / "bin" / "pulumi" is the CLI, as the Automation API wants
 PASSPHRASE = "engine-tests"
-
-
-CLI_FILES = ("pulumi", "pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-python-exec")
-
-
-def missing_cli_message() -> str | None:
-    if all((PULUMI_BIN / name).is_file() for name in CLI_FILES):
-        return None
-    return (
-        f"the Pulumi CLI is not built at {PULUMI_BIN}: run `bash scripts/bootstrap.sh` "
-        "(or `make test`, which does it first)"
-    )
 
 
 def closed_port() -> int:

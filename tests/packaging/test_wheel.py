@@ -202,7 +202,6 @@ def quickstart_copy(destination: Path) -> Path:
     return project
 
 
-@pytest.mark.engine  # runs the Pulumi CLI: not part of `make test-unit`
 @pytest.mark.engine  # runs the Pulumi CLI: `make test-unit` leaves it out
 def test_the_quickstart_runs_from_the_installed_wheel(
     installed: InstalledWheel, emulator_from_the_wheel: str, tmp_path: Path

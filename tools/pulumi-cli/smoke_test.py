@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Smoke test: real Pulumi engine (built by tools/pulumi-cli/build.sh) + a Python
-dynamic provider, driven through the Automation API with an inline program.
+"""Smoke test: real Pulumi engine (the CLI scripts/bootstrap.sh chose: PULUMI_CLI_DIR, the pulumi
+on PATH, or the one tools/pulumi-cli/build.sh builds) + a Python dynamic provider, driven through the
+Automation API with an inline program (no language host involved).
 
 Runs `up`, `preview` (expects no changes), `up` with a changed input (expects an
 update), and `destroy` against a throw-away `file://` backend, checking that the
@@ -8,12 +9,12 @@ provider really ran (it creates/deletes marker files). Prints OK on success.
 
 Usage (the interpreter must have the pulumi SDK installed, e.g. pulumi==3.272.0):
 
-    bash tools/pulumi-cli/build.sh
+    bash scripts/bootstrap.sh
     python3 -m venv /tmp/pcli-venv && /tmp/pcli-venv/bin/pip install pulumi==3.272.0
     /tmp/pcli-venv/bin/python tools/pulumi-cli/smoke_test.py
 
-Env: PULUMI_CLI_ROOT overrides the CLI root (default <repo>/.tools/pulumi, which
-must contain bin/pulumi and bin/pulumi-resource-pulumi-python).
+Env: PULUMI_CLI_ROOT overrides the CLI root (default: the bootstrap's choice, see
+scripts/pulumi_cli.py; it must contain bin/pulumi and bin/pulumi-resource-pulumi-python).
 Set SMOKE_KEEP=1 to keep the temp dir for inspection. SMOKE_DROP_ENV=A,B omits
 those variables from the env passed to the CLI (to check which are needed);
 SMOKE_VIRTUALENV=1 passes PULUMI_RUNTIME_VIRTUALENV=<this venv> instead of
@@ -30,8 +31,11 @@ import textwrap
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(1, str(REPO_ROOT))
+from scripts import pulumi_cli  # noqa: E402
+
 DROP_ENV = [k for k in os.environ.get("SMOKE_DROP_ENV", "").split(",") if k]
-CLI_ROOT = Path(os.environ.get("PULUMI_CLI_ROOT", REPO_ROOT / ".tools" / "pulumi")).resolve()
+CLI_ROOT = Path(os.environ.get("PULUMI_CLI_ROOT") or pulumi_cli.root()).resolve()
 
 # The provider class must live in a module that the provider subprocess
 # (pulumi-resource-pulumi-python -> `python -m pulumi.dynamic`) can import:
@@ -73,7 +77,7 @@ def main() -> int:
     dyn = CLI_ROOT / "bin" / "pulumi-resource-pulumi-python"
     for p in (pulumi_bin, dyn):
         if not os.access(p, os.X_OK):
-            print(f"FAIL: {p} missing; run bash tools/pulumi-cli/build.sh first", file=sys.stderr)
+            print(f"FAIL: {p} missing; run bash scripts/bootstrap.sh first", file=sys.stderr)
             return 2
 
     tmp = Path(tempfile.mkdtemp(prefix="pulumi-smoke-"))
