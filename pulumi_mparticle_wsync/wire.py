@@ -128,6 +128,12 @@ PIPELINE_TYPES: Final = ("user_attributes", "events")  # [R]
 CONNECTION_ID: Final = "connection_id"  # [v1]
 DATA_MODEL_ID: Final = "data_model_id"  # [v1]
 FIELD_TRANSFORMATION_ID: Final = "field_transformation_id"  # [R] name
+PIPELINE_REFERENCES: Final = (
+    (CONNECTION_ID, CONNECTIONS),
+    (DATA_MODEL_ID, DATA_MODELS),
+    (FIELD_TRANSFORMATION_ID, FIELD_TRANSFORMATIONS),
+)
+"""A pipeline's fields naming another object of its workspace, and that object's collection."""
 PARTNER_FEED_ID: Final = "partner_feed_id"  # [v1]
 PARTNER_FEED_KEY: Final = "partner_feed_key"  # [v1] secret
 PIPELINE_STATES: Final = ("active", "paused")  # [C] paused

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import _constants as c
 from .. import wire
+from .._setting_lookup import setting_value
 from ._exceptions import ConfigurationError
 
 _WORKSPACE_ID_RE: Final = re.compile(r"^[0-9]+$")
+N = TypeVar("N", int, float)
 
 
 def setting_source(key: str) -> str:
@@ -199,17 +200,10 @@ def load_settings(
     (missing credential, bad workspace id, URL or number) is reported at once, in one
     ``ConfigurationError`` whose ``problems`` name each key and how to set it.
     """
-    env = os.environ if environ is None else environ
     problems: list[str] = []
 
     def read(key: str) -> str | None:
-        value = lookup(key)
-        if value is None or value == "":
-            value = env.get(c.ENV_VARS[key])
-        if value is None:
-            return None
-        value = value.strip()
-        return value or None
+        return setting_value(lookup, key, environ)
 
     def required(key: str) -> str:
         value = read(key)
@@ -218,20 +212,12 @@ def load_settings(
             return ""
         return value
 
-    def whole_number(key: str, default: int) -> int | None:
+    def number(key: str, default: N, parse: Callable[[str], N], what: str) -> N | None:
         raw = read(key)
         try:
-            return default if raw is None else int(raw)
+            return default if raw is None else parse(raw)
         except ValueError:
-            problems.append(f"{key} must be a whole number (got {raw!r}); set it with {setting_source(key)}")
-            return None
-
-    def seconds(key: str, default: float) -> float | None:
-        raw = read(key)
-        try:
-            return default if raw is None else float(raw)
-        except ValueError:
-            problems.append(f"{key} must be a number of seconds (got {raw!r}); set it with {setting_source(key)}")
+            problems.append(f"{key} must be {what} (got {raw!r}); set it with {setting_source(key)}")
             return None
 
     client_id = required(c.CONFIG_CLIENT_ID)
@@ -239,9 +225,9 @@ def load_settings(
     workspace_id = read(c.CONFIG_WORKSPACE_ID)
     api_url = read(c.CONFIG_API_URL) or c.DEFAULT_API_URL
     auth_url = read(c.CONFIG_AUTH_URL) or c.DEFAULT_AUTH_URL
-    max_attempts = whole_number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS)
-    max_retry_wait = seconds(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT)
-    timeout = seconds(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT)
+    max_attempts = number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS, int, "a whole number")
+    max_retry_wait = number(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT, float, "a number of seconds")
+    timeout = number(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT, float, "a number of seconds")
     problems += _value_problems(
         workspace_id=workspace_id,
         api_url=api_url,

@@ -23,11 +23,6 @@ from .validation import shown
 
 HEALTHY: Final = wire.CONNECTION_STATUSES[0]
 # Which pipeline field references which collection.
-PIPELINE_REFERENCES: Final = (
-    (wire.CONNECTION_ID, wire.CONNECTIONS),
-    (wire.DATA_MODEL_ID, wire.DATA_MODELS),
-    (wire.FIELD_TRANSFORMATION_ID, wire.FIELD_TRANSFORMATIONS),
-)
 IMMUTABLE_FIELDS: Final = {wire.CONNECTIONS: wire.SERVICE_PROVIDER, wire.PIPELINES: wire.PIPELINE_TYPE}
 DEFAULT_RUNS_PAGE_SIZE: Final = 50
 MAX_RUNS_PAGE_SIZE: Final = 1000
@@ -278,7 +273,7 @@ class WarehouseSyncService:
 
     def _check_references(self, workspace_id: str, pipeline: Mapping[str, Any]) -> None:
         problems = []
-        for field, collection in PIPELINE_REFERENCES:
+        for field, collection in wire.PIPELINE_REFERENCES:
             target = pipeline.get(field)
             if isinstance(target, str) and self._store.get(workspace_id, collection, target) is None:
                 label = KINDS[collection].label.lower()
@@ -302,7 +297,7 @@ class WarehouseSyncService:
             )
 
     def _check_not_referenced(self, workspace_id: str, kind: Kind, object_id: str) -> None:
-        field = next(f for f, c in PIPELINE_REFERENCES if c == kind.collection)
+        field = next(f for f, c in wire.PIPELINE_REFERENCES if c == kind.collection)
         users = [
             str(p.get(wire.ID))
             for p in self._store.list_documents(workspace_id, wire.PIPELINES)

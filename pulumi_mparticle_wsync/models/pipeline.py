@@ -344,9 +344,10 @@ SCHEMA: Final = ResourceSchema(
     server_filled_keys=frozenset({PARTNER_FEED_ID}),
     defaults={PAUSED: False},
     references={
-        CONNECTION_ID: wire.CONNECTIONS,
-        DATA_MODEL_ID: wire.DATA_MODELS,
-        FIELD_TRANSFORMATION_ID: wire.FIELD_TRANSFORMATIONS,
+        argument: collection
+        for argument, wire_key in _PLAIN_FIELDS.items()
+        for wire_field, collection in wire.PIPELINE_REFERENCES
+        if wire_key == wire_field
     },
     arguments_of_wire_fields={
         wire.STATE: PAUSED,

@@ -10,7 +10,6 @@ first API call, with the message naming the config key and environment variable.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -68,14 +67,12 @@ def configured_workspace() -> str | None:
     without a ``workspace_id`` argument belongs.
     """
     from .. import _constants as c
+    from .._setting_lookup import setting_value
     from ..models._common import canonical_workspace_id
 
     with _lock:
         lookup = _lookup
-    value = lookup(c.CONFIG_WORKSPACE_ID) if lookup is not None else None
-    if value is None or str(value).strip() == "":
-        value = os.environ.get(c.ENV_VARS[c.CONFIG_WORKSPACE_ID])
-    return canonical_workspace_id(value)
+    return canonical_workspace_id(setting_value(lookup, c.CONFIG_WORKSPACE_ID))
 
 
 def client() -> WarehouseSyncClient:

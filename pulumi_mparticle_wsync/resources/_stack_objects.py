@@ -37,20 +37,25 @@ class StackObjects:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._holders: dict[ObjectKey, set[str]] = {}
+        # (collection, id) -> workspace -> names of the resources holding it: ``workspaces_of``
+        # runs in every pipeline's ``check``, so it must not scan the whole stack.
+        self._holders: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._replaced_first: set[ObjectKey] = set()
+
+    def _names(self, key: ObjectKey) -> set[str]:
+        return self._holders.setdefault((key.collection, key.object_id), {}).setdefault(key.workspace, set())
 
     def hold(self, key: ObjectKey, resource_name: str) -> None:
         """The resource named ``resource_name`` manages ``key`` after this operation."""
         with self._lock:
-            self._holders.setdefault(key, set()).add(resource_name)
+            self._names(key).add(resource_name)
 
     def release(self, key: ObjectKey, resource_name: str) -> set[str]:
         """``resource_name`` is being deleted: the other resources that still hold ``key``."""
         with self._lock:
-            holders = self._holders.get(key, set())
-            holders.discard(resource_name)
-            return set(holders)
+            names = self._names(key)
+            names.discard(resource_name)
+            return set(names)
 
     def mark_replaced_first(self, key: ObjectKey) -> None:
         """``key`` is deleted before its replacement is created (the replacement keeps its id)."""
@@ -64,11 +69,8 @@ class StackObjects:
     def workspaces_of(self, collection: str, object_id: str) -> set[str]:
         """The workspaces in which a resource of the stack holds an object with this id."""
         with self._lock:
-            return {
-                key.workspace
-                for key, holders in self._holders.items()
-                if holders and key.collection == collection and key.object_id == object_id
-            }
+            by_workspace = self._holders.get((collection, object_id), {})
+            return {workspace for workspace, names in by_workspace.items() if names}
 
     def clear(self) -> None:
         with self._lock:

@@ -100,14 +100,19 @@ def _renamable(settings: dict[str, Any]) -> Callable[[], None]:
     return program
 
 
-def test_rename_fails_with_a_message_leading_with_aliases_and_the_alias_keeps_the_object(
-    make_stack: StackFactory, emulator: EmulatorHandle
-) -> None:
+def _renamed_after_up(make_stack: StackFactory) -> tuple[EngineStack, dict[str, Any]]:
+    """A stack whose DataModel "users" (resource_id "active-users") is up, then renamed without an alias."""
     settings: dict[str, Any] = {"names": ["users"]}
     stack = make_stack(_renamable(settings))
     stack.up()
-
     settings["names"] = ["users-renamed"]
+    return stack, settings
+
+
+def test_rename_fails_with_a_message_leading_with_aliases_and_the_alias_keeps_the_object(
+    make_stack: StackFactory, emulator: EmulatorHandle
+) -> None:
+    stack, settings = _renamed_after_up(make_stack)
     output = _failure(stack.up)
     assert (
         "DataModel 'active-users' in workspace 1001 already exists. If this stack already manages it under "
@@ -129,10 +134,7 @@ def test_rename_fails_with_a_message_leading_with_aliases_and_the_alias_keeps_th
 def test_rename_then_adopt_keeps_the_object_the_old_resource_held(
     make_stack: StackFactory, emulator: EmulatorHandle
 ) -> None:
-    settings: dict[str, Any] = {"names": ["users"]}
-    stack = make_stack(_renamable(settings))
-    stack.up()
-    settings["names"] = ["users-renamed"]
+    stack, settings = _renamed_after_up(make_stack)
     _failure(stack.up)
 
     settings["adopt"] = {"users-renamed": True}  # the message's second hint, as users follow it

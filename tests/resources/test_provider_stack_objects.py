@@ -267,3 +267,14 @@ def test_a_refused_credential_on_read_says_how_to_use_current_settings(
         "`pulumi refresh --run-program` or `pulumi destroy --run-program` to use the current ones"
     )
     assert stored(emulator, wire.DATA_MODELS, created.id) is not None
+
+
+def test_the_workspace_setting_from_the_environment_moves_objects_too(
+    providers: Providers, emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = samples.data_model(resource_id="users")
+    created = providers.data_model.create(engine_props(inputs))
+    monkeypatch.setenv("MPARTICLE_WORKSPACE_ID", " 2002 ")
+    from_env = configured(stack_config(emulator, workspaceId=None))
+    diff = from_env.data_model.diff(created.id, created.outs or {}, engine_props(inputs))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, ["workspace_id"], False)
