@@ -199,8 +199,7 @@ def missing_cli_message() -> str | None:
             "`bash scripts/bootstrap.sh` (or `make test`, which does it first)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    del argv
+def main() -> int:
     log = "[pulumi-cli]"
     try:
         choice = choose(os.environ)
