@@ -95,8 +95,8 @@ def main() -> int:
     print(
         "The dev stack is up on the emulator; its state is in .demo/state and the emulator's data in\n"
         ".demo/emulator.sqlite3. Run `make demo` again: the restarted emulator keeps the objects and\n"
-        "nothing changes. README.md shows how to run the same program yourself, or against a real\n"
-        "mParticle workspace."
+        "nothing changes. docs/pulumi-cli.md shows how to run the same program yourself, and README.md\n"
+        "how to point it at a real mParticle workspace."
     )
     return 0
 
