@@ -18,11 +18,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CreateResult, ReadResult, ResourceProvider, UpdateResult
 
-PROVIDER_KEY = "__provider"
-
-
-def _without_provider(props: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in props.items() if key != PROVIDER_KEY}
+from pulumi_mparticle_wsync.state_layout import user_inputs
 
 
 class FloorProvider(ResourceProvider):
@@ -31,13 +27,13 @@ class FloorProvider(ResourceProvider):
     serialize_as_secret_always = False  # as ours: the provider captures no secret
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"floor-{secrets.token_hex(4)}", _without_provider(props))
+        return CreateResult(f"floor-{secrets.token_hex(4)}", user_inputs(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return ReadResult(id_, _without_provider(props))
+        return ReadResult(id_, user_inputs(props))
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(_without_provider(_news))
+        return UpdateResult(user_inputs(_news))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         return None

@@ -23,11 +23,11 @@ from provider_monitor import ProviderMonitor
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.control import RequestRecord
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY
 from tests.engine.harness import EngineStack, new_stack, provider_config
 
 BENCH_DIR: Final = Path(__file__).resolve().parent
 OPERATIONS: Final = ("up", "preview", "refresh", "destroy")
-PROVIDER_KEY: Final = "__provider"
 DYNAMIC_TYPE_PREFIX: Final = "pulumi-python:dynamic/"
 
 

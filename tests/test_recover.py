@@ -40,10 +40,9 @@ from pulumi_mparticle_wsync.recover._state import (
     PendingCreate,
     RecoveryError,
     pending_creates,
-    resource_type,
     reveal_secrets,
 )
-from pulumi_mparticle_wsync.resources._base import generate_id, id_stem, is_generated_id
+from pulumi_mparticle_wsync.state_layout import generate_id, id_stem, is_generated_id, resource_type
 
 STACK_URN = "urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev"
 PROVIDER_URN = "urn:pulumi:dev::shop::pulumi:providers:pulumi-python::default::0b1c"
@@ -60,14 +59,14 @@ USERS_INPUTS: dict[str, Any] = {
 
 
 def _urn(schema: ResourceSchema, name: str) -> str:
-    return f"urn:pulumi:dev::shop::{resource_type(schema)}::{name}"
+    return f"urn:pulumi:dev::shop::{resource_type(schema.kind)}::{name}"
 
 
 def _pending_resource(schema: ResourceSchema, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "urn": _urn(schema, name),
         "custom": True,
-        "type": resource_type(schema),
+        "type": resource_type(schema.kind),
         "inputs": {"__provider": PICKLED_PROVIDER, **inputs},
         "parent": STACK_URN,
         "provider": PROVIDER_URN,
@@ -163,7 +162,7 @@ def test_an_object_the_state_already_holds_is_not_a_candidate() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     held_urn = _urn(DATA_MODEL, "users")
     decision = _decide(pending, _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d"),
-                       held={(resource_type(DATA_MODEL), "users-1a2b3c4d"): held_urn})
+                       held={(resource_type(DATA_MODEL.kind), "users-1a2b3c4d"): held_urn})
     assert decision.outcome is Outcome.NOT_CREATED
     assert decision.ignored == (Ignored("users-1a2b3c4d", f"already in the state as {held_urn}"),)
 
@@ -171,7 +170,7 @@ def test_an_object_the_state_already_holds_is_not_a_candidate() -> None:
 def test_an_id_held_by_another_kind_of_resource_does_not_count() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     decision = _decide(pending, _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d"),
-                       held={(resource_type(CONNECTION), "users-1a2b3c4d"): "urn:of:a:connection"})
+                       held={(resource_type(CONNECTION.kind), "users-1a2b3c4d"): "urn:of:a:connection"})
     assert decision.outcome is Outcome.IMPORT
 
 
@@ -486,7 +485,7 @@ def test_use_picks_an_object_the_user_checked_and_refuses_one_that_is_missing_or
     assert (chosen.outcome, chosen.object_id, chosen.note) == (Outcome.IMPORT, "users-2222aaaa", "chosen with --use")
     with pytest.raises(RecoveryError, match="there is no DataModel 'users-0000cccc' in workspace 1001"):
         decide_all(ours, _deployment(), config, not_before, {"users": "users-0000cccc"})
-    holding = _deployment(resources=[{"urn": "urn:held", "type": resource_type(DATA_MODEL),
+    holding = _deployment(resources=[{"urn": "urn:held", "type": resource_type(DATA_MODEL.kind),
                                       "id": "users-1111bbbb"}])
     with pytest.raises(RecoveryError, match="already in the state as urn:held"):
         decide_all(ours, holding, config, not_before, {"users": "users-1111bbbb"})

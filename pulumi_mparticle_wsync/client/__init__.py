@@ -25,7 +25,7 @@ from ._exceptions import (
 )
 from ._matching import differences
 from ._retry import RetryPolicy, Timing
-from ._settings import ClientSettings, load_settings
+from ._settings import ClientSettings, load_settings, missing_workspace_error
 
 __all__ = [
     "APIError",
@@ -49,4 +49,5 @@ __all__ = [
     "differences",
     "get_client",
     "load_settings",
+    "missing_workspace_error",
 ]

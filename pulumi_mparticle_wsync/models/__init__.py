@@ -6,6 +6,7 @@ travel on the wire; the names here are the user-facing ones.
 """
 
 from ._common import UNKNOWN, Problem, contains_unknown, is_unknown
+from ._common import canonical_workspace_id as canonical_workspace_id
 from ._schema import ResourceSchema
 from .connection import SCHEMA as CONNECTION
 from .data_model import SCHEMA as DATA_MODEL

@@ -30,6 +30,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .. import rules, wire
+from ..state_layout import ADOPT as ADOPT
+from ..state_layout import INPUT_KEYS as INPUT_KEYS
+from ..state_layout import NAME_PREFIX as NAME_PREFIX
+from ..state_layout import RESOURCE_ID as RESOURCE_ID
+from ..state_layout import WORKSPACE_ID as WORKSPACE_ID
 
 UNKNOWN: Final[str] = _PULUMI_UNKNOWN
 """The engine's wire sentinel for a value not known yet (an output of a resource not created
@@ -38,10 +43,6 @@ during a preview). The dynamic-provider host hands ``check`` and ``diff`` a
 
 # Input keys every resource has besides its own arguments (user-facing names, ours).
 NAME: Final = "name"
-RESOURCE_ID: Final = "resource_id"
-NAME_PREFIX: Final = "name_prefix"
-WORKSPACE_ID: Final = "workspace_id"
-ADOPT: Final = "adopt"
 
 # Output keys for the server-computed fields every resource exposes.
 STATUS: Final = "status"
@@ -51,8 +52,6 @@ CREATED_ON: Final = "created_on"
 CREATED_BY: Final = "created_by"
 LAST_MODIFIED_ON: Final = "last_modified_on"
 LAST_MODIFIED_BY: Final = "last_modified_by"
-INPUT_KEYS: Final = "input_keys"
-"""Output listing which inputs the user wrote, so ``read`` can rebuild them from the outputs."""
 
 COMMON_SERVER_OUTPUTS: Final = (STATUS, ERRORS, CREATED_ON, CREATED_BY, LAST_MODIFIED_ON, LAST_MODIFIED_BY)
 

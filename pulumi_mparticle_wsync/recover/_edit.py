@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from ..state_layout import PROVIDER_KEY, build_outputs, user_inputs
 from ._matching import Decision, Outcome
 from ._state import JSON, PENDING_CREATE, pending_operations
 
@@ -43,13 +44,14 @@ def resolved_deployment(deployment: Mapping[str, JSON], decisions: Sequence[Deci
 
 
 def _recorded_resource(pending_resource: Mapping[str, JSON], decision: Decision) -> dict[str, JSON]:
-    from ..resources._base import PROVIDER_KEY, build_outputs, user_inputs
-
     assert decision.chosen is not None and decision.object_id is not None
     resource: dict[str, JSON] = copy.deepcopy(dict(pending_resource))
     inputs = resource.get("inputs") or {}
     outputs = build_outputs(
-        decision.pending.schema, user_inputs(inputs), decision.chosen, decision.object_id, decision.workspace
+        decision.pending.schema.server_outputs(decision.chosen),
+        user_inputs(inputs),
+        decision.object_id,
+        decision.workspace,
     )
     if PROVIDER_KEY in inputs:
         outputs[PROVIDER_KEY] = inputs[PROVIDER_KEY]  # the dynamic provider host reads it back

@@ -9,8 +9,9 @@ from enum import Enum
 from typing import Any
 
 from .. import wire
+from ..state_layout import NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID, is_generated_id, resource_type
 from ._start import parse_time
-from ._state import PendingCreate, RecoveryError, resource_type
+from ._state import PendingCreate, RecoveryError
 
 
 class Outcome(Enum):
@@ -46,9 +47,6 @@ class Decision:
 
 def could_be_from(pending: PendingCreate, object_id: str) -> bool:
     """Is ``object_id`` an id the interrupted create could have used?"""
-    from ..models._common import NAME_PREFIX, RESOURCE_ID
-    from ..resources._base import is_generated_id
-
     explicit = pending.inputs.get(RESOURCE_ID)
     if explicit:
         return object_id == str(explicit)
@@ -75,7 +73,7 @@ def why_not_ours(
     from ..client import differences
 
     object_id = str(served.get(wire.ID))
-    holder = held.get((resource_type(pending.schema), object_id))
+    holder = held.get((resource_type(pending.schema.kind), object_id))
     if holder is not None:
         return f"already in the state as {holder}"
     created_on = served.get(wire.CREATED_ON)
@@ -160,7 +158,7 @@ def chosen_by_user(
     where = f"{pending.schema.kind} {object_id!r} in workspace {workspace}"
     if served is None:
         raise RecoveryError(f"--use {pending.name}={object_id}: there is no {where}")
-    holder = held.get((resource_type(pending.schema), object_id))
+    holder = held.get((resource_type(pending.schema.kind), object_id))
     if holder is not None:
         raise RecoveryError(f"--use {pending.name}={object_id}: {where} is already in the state as {holder}")
     return Decision(pending, workspace, Outcome.IMPORT, chosen=served, note="chosen with --use")
@@ -168,8 +166,8 @@ def chosen_by_user(
 
 def workspace_of(pending: PendingCreate, configured: str | None) -> str:
     """Where the interrupted create went: the resource's argument, else the provider setting."""
-    from ..client._settings import missing_workspace_error
-    from ..models._common import WORKSPACE_ID, canonical_workspace_id
+    from ..client import missing_workspace_error
+    from ..models import canonical_workspace_id
 
     workspace = canonical_workspace_id(pending.inputs.get(WORKSPACE_ID)) or configured
     if workspace is None:

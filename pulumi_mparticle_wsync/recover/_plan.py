@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..state_layout import RESOURCE_ID
 from ._matching import Decision, Outcome, chosen_by_user, decide, without_double_claims, workspace_of
 from ._start import UpdateStart, format_time
 from ._state import JSON, OtherPendingOperation, PendingCreate, RecoveryError, ids_in_state
@@ -46,7 +47,6 @@ def decide_all(
     fallback); ``chosen``: the ``--use`` choices, resource name or URN -> object id.
     """
     from ..client import WarehouseSyncClient, load_settings
-    from ..models._common import RESOURCE_ID
 
     def lookup(key: str) -> str | None:
         entry = config.get(key)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
+from ..state_layout import resource_type, user_inputs
+
 # The models and the provider pull in pydantic and the Pulumi SDK (about a second): they are
 # imported where used, so that building the ``mparticle-wsync`` parser stays fast for every command.
 if TYPE_CHECKING:
     from ..models import ResourceSchema
 
-RESOURCE_TYPE_PREFIX: Final = "pulumi-python:dynamic/mparticle:"
 PENDING_CREATE: Final = "creating"
 SECRET_SIGNATURE_KEY: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE: Final = "1b47061264138c4ac30d75fd1eb44270"
@@ -32,12 +33,7 @@ class RecoveryError(Exception):
 def _schemas_by_type() -> dict[str, ResourceSchema]:
     from ..models import SCHEMAS
 
-    return {resource_type(schema): schema for schema in SCHEMAS}
-
-
-def resource_type(schema: ResourceSchema) -> str:
-    """The Pulumi type of the resource, as the state records it."""
-    return f"{RESOURCE_TYPE_PREFIX}{schema.kind}"
+    return {resource_type(schema.kind): schema for schema in SCHEMAS}
 
 
 def schema_of_type(type_name: object) -> ResourceSchema | None:
@@ -89,8 +85,6 @@ def pending_operations(deployment: Mapping[str, JSON]) -> list[Mapping[str, JSON
 
 def pending_creates(revealed: Mapping[str, JSON]) -> tuple[list[PendingCreate], list[OtherPendingOperation]]:
     """The pending creates of our resources, and every other pending operation."""
-    from ..resources._base import user_inputs
-
     ours: list[PendingCreate] = []
     others: list[OtherPendingOperation] = []
     for operation in pending_operations(revealed):

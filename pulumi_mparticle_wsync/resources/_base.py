@@ -1,21 +1,12 @@
 """The one dynamic provider, written once and parametrised by a ``ResourceSchema``.
 
-State layout. Inputs are exactly what the user wrote (``check`` never adds anything), so
-the engine's own preview diff shows real changes. Outputs are the inputs under the same
-keys, plus the server-computed fields, plus:
-
-- ``resource_id``: the object's id (also the Pulumi id), whether chosen or generated;
-- ``workspace_id``: where the object lives (the argument, or the provider setting at create);
-- ``input_keys``: which inputs the user wrote, so ``read`` can rebuild them from the outputs.
-
-The provider object holds nothing: it is pickled into the state (by reference, since the
-class lives in this installed package) and the settings live in ``_runtime``.
+What it writes into the state, and under which keys, is ``state_layout``. The provider object
+holds nothing: it is pickled into the state (by reference, since the class lives in this
+installed package) and the settings live in ``_runtime``.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -30,17 +21,18 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .. import wire
-from ..models import SCHEMAS, ResourceSchema, contains_unknown, is_unknown
-from ..models._common import (
+from ..models import SCHEMAS, ResourceSchema, canonical_workspace_id, contains_unknown, is_unknown
+from ..models._common import check_failures, same_value
+from ..state_layout import (
     ADOPT,
     INPUT_KEYS,
     NAME_PREFIX,
+    PROVIDER_KEY,
     RESOURCE_ID,
     WORKSPACE_ID,
-    canonical_workspace_id,
-    check_failures,
-    same_value,
+    build_outputs,
+    generate_id,
+    user_inputs,
 )
 from . import _runtime
 from ._errors import (
@@ -58,47 +50,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-PROVIDER_KEY = "__provider"
-_ID_SUFFIX_BYTES = 4  # 8 hex characters
 _KIND_OF_COLLECTION = {schema.collection: schema.kind for schema in SCHEMAS}
-
-
-def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The user's inputs: ``props`` without the engine's serialized provider."""
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
-
-
-def id_stem(name_prefix: str, fallback: str) -> str:
-    """What a generated id starts with: the name within the id charset, cut to leave room for the suffix."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name_prefix).strip("-_") or fallback
-    return stem[: wire.ID_MAX_LENGTH - 2 * _ID_SUFFIX_BYTES - 1]
-
-
-def generate_id(name_prefix: str, fallback: str) -> str:
-    """``<name>-<8 hex>`` within the id charset and length: replacements never collide."""
-    return f"{id_stem(name_prefix, fallback)}-{secrets.token_hex(_ID_SUFFIX_BYTES)}"
-
-
-def is_generated_id(object_id: str, name_prefix: str, fallback: str) -> bool:
-    """Could ``generate_id(name_prefix, fallback)`` have returned ``object_id``?"""
-    stem = re.escape(id_stem(name_prefix, fallback))
-    return re.fullmatch(rf"{stem}-[0-9a-f]{{{2 * _ID_SUFFIX_BYTES}}}", object_id) is not None
-
-
-def build_outputs(
-    schema: ResourceSchema,
-    inputs: Mapping[str, Any],
-    served: Mapping[str, Any],
-    object_id: str,
-    workspace: str,
-) -> dict[str, Any]:
-    """All outputs: the server's fields, the inputs as written, and the bookkeeping keys."""
-    outputs = schema.server_outputs(served)
-    outputs.update(inputs)
-    outputs[RESOURCE_ID] = object_id
-    outputs[WORKSPACE_ID] = inputs.get(WORKSPACE_ID, workspace)
-    outputs[INPUT_KEYS] = sorted(inputs)
-    return outputs
 
 
 def _resource_name(props: Mapping[str, Any]) -> str:
@@ -258,7 +210,7 @@ class WarehouseSyncProvider(ResourceProvider):
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
         )
         STACK_OBJECTS.hold(self._key(workspace, object_id), _resource_name(inputs))
-        return CreateResult(object_id, build_outputs(self.schema, inputs, served, object_id, workspace))
+        return CreateResult(object_id, self._outputs(inputs, served, object_id, workspace))
 
     def _create_or_adopt(
         self,
@@ -314,7 +266,7 @@ class WarehouseSyncProvider(ResourceProvider):
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
         STACK_OBJECTS.hold(self._key(workspace, id_), _resource_name(props))
         inputs = self.schema.from_wire(served, previous)
-        return ReadResult(id_, build_outputs(self.schema, inputs, served, id_, workspace), inputs)
+        return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
 
     @short_traceback
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
@@ -336,7 +288,7 @@ class WarehouseSyncProvider(ResourceProvider):
 
         served = self._call("update", _id, workspace, replace)
         STACK_OBJECTS.hold(self._key(workspace, _id), _resource_name(inputs))
-        return UpdateResult(build_outputs(self.schema, inputs, served, _id, workspace))
+        return UpdateResult(self._outputs(inputs, served, _id, workspace))
 
     @short_traceback
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -372,6 +324,11 @@ class WarehouseSyncProvider(ResourceProvider):
         )
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _outputs(
+        self, inputs: Mapping[str, Any], served: Mapping[str, Any], object_id: str, workspace: str
+    ) -> dict[str, Any]:
+        return build_outputs(self.schema.server_outputs(served), inputs, object_id, workspace)
 
     def _key(self, workspace: str, object_id: str) -> ObjectKey:
         return ObjectKey(workspace, self.schema.collection, object_id)

@@ -9,7 +9,8 @@ from typing import Any
 import pulumi
 
 from ..models import ResourceSchema
-from ..models._common import ADOPT, COMMON_SERVER_OUTPUTS, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
+from ..models._common import COMMON_SERVER_OUTPUTS
+from ..state_layout import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
 
 
 def plain(value: Any) -> Any:

@@ -68,7 +68,7 @@ def configured_workspace() -> str | None:
     """
     from .. import _constants as c
     from .._setting_lookup import setting_value
-    from ..models._common import canonical_workspace_id
+    from ..models import canonical_workspace_id
 
     with _lock:
         lookup = _lookup

@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..models import connection as model
+from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
 
@@ -71,7 +72,7 @@ class ConnectionProvider(WarehouseSyncProvider):
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class Connection(pulumi.dynamic.Resource, module="mparticle", name="Connection"):
+class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
     """A Warehouse Sync connection. Set exactly one of ``snowflake``, ``bigquery``, ``redshift``
     or ``databricks``; switching to another warehouse replaces the connection."""
 

@@ -8,6 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..models import data_model as model
+from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import resource_options, resource_props
 
@@ -16,7 +17,7 @@ class DataModelProvider(WarehouseSyncProvider):
     schema = model.SCHEMA
 
 
-class DataModel(pulumi.dynamic.Resource, module="mparticle", name="DataModel"):
+class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
     """A Warehouse Sync data model: one ``SELECT`` (at most 100 columns) over the warehouse.
 
     Every selected column becomes a user attribute, except the reserved identity columns

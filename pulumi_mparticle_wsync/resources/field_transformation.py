@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..models import field_transformation as model
+from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
 
@@ -35,7 +36,7 @@ class FieldTransformationProvider(WarehouseSyncProvider):
 MappingInput = FieldMappingArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class FieldTransformation(pulumi.dynamic.Resource, module="mparticle", name="FieldTransformation"):
+class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
     """A field transformation (needed by ``events`` pipelines)."""
 
     # Output types for type checkers only: at run time the SDK evaluates a resource class's

@@ -11,6 +11,7 @@ import pulumi.dynamic
 
 from .. import wire
 from ..models import pipeline as model
+from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
 
@@ -78,7 +79,7 @@ class PipelineProvider(WarehouseSyncProvider):
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class Pipeline(pulumi.dynamic.Resource, module="mparticle", name="Pipeline"):
+class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
     """A Warehouse Sync pipeline. ``pipeline_type`` cannot change (a change replaces it);
     ``paused`` pauses and resumes it in place."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
-from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY
 
 SERIALIZED = "gASV-serialized-provider"
 

@@ -20,13 +20,8 @@ from pulumi_mparticle_wsync.resources import (
     FieldTransformationProvider,
     PipelineProvider,
 )
-from pulumi_mparticle_wsync.resources._base import (
-    PROVIDER_KEY,
-    WarehouseSyncProvider,
-    build_outputs,
-    generate_id,
-    previous_inputs,
-)
+from pulumi_mparticle_wsync.resources._base import WarehouseSyncProvider, previous_inputs
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY, build_outputs, generate_id
 
 from ..models import samples
 from ..models.served import serve
@@ -48,7 +43,7 @@ def outputs_after_create(
     """The outputs ``create`` would store (plus the engine's ``__provider``)."""
     schema = provider.schema
     served = serve(schema.collection, schema.to_wire(inputs, object_id), **serving)
-    outputs = build_outputs(schema, inputs, served, object_id, "1001")
+    outputs = build_outputs(schema.server_outputs(served), inputs, object_id, "1001")
     outputs[PROVIDER_KEY] = SERIALIZED
     return outputs
 
@@ -61,7 +56,7 @@ def outputs_after_refresh(
     previous = previous_inputs(schema, outputs)
     served = serve(schema.collection, schema.to_wire(previous, object_id), **serving)
     inputs = schema.from_wire(served, previous)
-    return inputs, build_outputs(schema, inputs, served, object_id, "1001")
+    return inputs, build_outputs(schema.server_outputs(served), inputs, object_id, "1001")
 
 
 def news(inputs: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from pulumi_mparticle_wsync.resources import (
     ObjectDeletedError,
     OperationError,
 )
-from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY, WarehouseSyncProvider
+from pulumi_mparticle_wsync.resources._base import WarehouseSyncProvider
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY
 
 from ..models import samples
 from .conftest import Providers, configured, stack_config

@@ -16,7 +16,7 @@ from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import clear_client_cache
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 from pulumi_mparticle_wsync.resources import ObjectDeletedError, OperationError
-from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY
 
 from ..models import samples
 from .conftest import Providers, configured, stack_config

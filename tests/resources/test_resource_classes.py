@@ -17,8 +17,8 @@ from pulumi.runtime import rpc
 
 import pulumi_mparticle_wsync as mp
 from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE, ResourceSchema
-from pulumi_mparticle_wsync.resources._base import PROVIDER_KEY
 from pulumi_mparticle_wsync.resources._props import resource_options, resource_props
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY, resource_type
 
 from ..models import samples
 
@@ -280,3 +280,9 @@ def test_public_names() -> None:
         ]
     )
     assert mp.Pipeline._resource_type_name == "dynamic/mparticle:Pipeline"
+
+
+@pytest.mark.parametrize("resource", [mp.Connection, mp.DataModel, mp.FieldTransformation, mp.Pipeline])
+def test_the_state_records_the_type_state_layout_names(resource: type[pulumi.dynamic.Resource]) -> None:
+    # The SDK prefixes a dynamic resource's type with "pulumi-python:"; recover finds our resources by it.
+    assert f"pulumi-python:{resource._resource_type_name}" == resource_type(resource.__name__)
