@@ -4,12 +4,15 @@
     client = get_client(settings)             # one per process and settings; one token per credential
     client.create(wire.CONNECTIONS, {"id": "warehouse", ...})
 
-Every request goes through one retry loop (``_retry``); errors form one tree (``_exceptions``).
+Every request goes through one retry loop (``_retry``); errors form one tree (``errors``).
 """
 
 from ._auth import TokenCache
 from ._client import WarehouseSyncClient, clear_client_cache, get_client
-from ._exceptions import (
+from ._matching import differences
+from ._retry import RetryPolicy, Timing
+from ._settings import ClientSettings, load_settings, missing_workspace_error
+from .errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -23,9 +26,6 @@ from ._exceptions import (
     UnconfirmedNotFoundError,
     WarehouseSyncError,
 )
-from ._matching import differences
-from ._retry import RetryPolicy, Timing
-from ._settings import ClientSettings, load_settings, missing_workspace_error
 
 __all__ = [
     "APIError",

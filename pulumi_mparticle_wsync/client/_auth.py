@@ -19,10 +19,10 @@ import httpx
 
 from .. import _constants as c
 from .. import wire
-from ._exceptions import APIError, AuthenticationError
 from ._responses import display_path, error_from_response, expect_object
 from ._retry import RetryPolicy, Timing, call_with_retries, exchange
 from ._scrub import Scrubber
+from .errors import APIError, AuthenticationError
 
 Mint = Callable[[], "MintedToken"]
 

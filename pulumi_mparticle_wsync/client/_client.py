@@ -27,15 +27,6 @@ import httpx
 from .. import _constants as c
 from .. import wire
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
-from ._exceptions import (
-    APIError,
-    ConfigurationError,
-    ConflictError,
-    ServerError,
-    TransportError,
-    UnconfirmedNotFoundError,
-    WarehouseSyncError,
-)
 from ._matching import differences
 from ._responses import (
     display_path,
@@ -48,6 +39,15 @@ from ._responses import (
 from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
 from ._scrub import Scrubber, secret_values
 from ._settings import ClientSettings, missing_workspace_error, setting_source, workspace_id_problem
+from .errors import (
+    APIError,
+    ConfigurationError,
+    ConflictError,
+    ServerError,
+    TransportError,
+    UnconfirmedNotFoundError,
+    WarehouseSyncError,
+)
 
 T = TypeVar("T")
 

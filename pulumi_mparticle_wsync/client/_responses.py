@@ -8,8 +8,8 @@ from typing import Any, Final
 import httpx
 
 from .. import wire
-from ._exceptions import APIError, ConflictError, api_error_class
 from ._scrub import Scrubber
+from .errors import APIError, ConflictError, api_error_class
 
 _MAX_TEXT_MESSAGE: Final = 300
 

@@ -22,9 +22,9 @@ import httpx
 
 from .. import _constants as c
 from .. import wire
-from ._exceptions import TransportError, WarehouseSyncError
 from ._responses import display_path, error_from_response
 from ._scrub import Scrubber
+from .errors import TransportError, WarehouseSyncError
 
 logger: Final = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .. import _constants as c
 from .. import wire
 from .._setting_lookup import setting_value
-from ._exceptions import ConfigurationError
+from .errors import ConfigurationError
 
 _WORKSPACE_ID_RE: Final = re.compile(r"^[0-9]+$")
 N = TypeVar("N", int, float)

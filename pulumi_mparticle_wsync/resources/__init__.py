@@ -1,13 +1,5 @@
 """The four Pulumi dynamic resources and their argument classes."""
 
-from ._errors import (
-    DeleteRefusedError,
-    DuplicateIdError,
-    InvalidArgumentsError,
-    ObjectDeletedError,
-    OperationError,
-    ResourceError,
-)
 from .connection import (
     BigQueryConfigArgs,
     Connection,
@@ -17,6 +9,14 @@ from .connection import (
     SnowflakeConfigArgs,
 )
 from .data_model import DataModel, DataModelProvider
+from .errors import (
+    DeleteRefusedError,
+    DuplicateIdError,
+    InvalidArgumentsError,
+    ObjectDeletedError,
+    OperationError,
+    ResourceError,
+)
 from .field_transformation import FieldMappingArgs, FieldTransformation, FieldTransformationProvider
 from .pipeline import Pipeline, PipelineProvider, ScheduleArgs, SyncModeArgs
 

@@ -35,7 +35,8 @@ from ..state_layout import (
     user_inputs,
 )
 from . import _runtime
-from ._errors import (
+from ._stack_objects import STACK_OBJECTS, ObjectKey
+from .errors import (
     DeleteRefusedError,
     DuplicateIdError,
     InvalidArgumentsError,
@@ -43,7 +44,6 @@ from ._errors import (
     OperationError,
     short_traceback,
 )
-from ._stack_objects import STACK_OBJECTS, ObjectKey
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient

@@ -22,9 +22,9 @@ from pulumi_mparticle_wsync.client import (
     TransportError,
     WarehouseSyncError,
 )
-from pulumi_mparticle_wsync.client._exceptions import api_error_class
 from pulumi_mparticle_wsync.client._responses import error_messages
 from pulumi_mparticle_wsync.client._scrub import REDACTED, Scrubber, secret_values
+from pulumi_mparticle_wsync.client.errors import api_error_class
 
 from .client_fakes import CLIENT_SECRET, WORKSPACE, connection_body, make_harness, pipeline_body
 

@@ -213,7 +213,7 @@ def diagnostics(output: str) -> list[str]:
 
 
 _PROVIDER_ERROR = re.compile(
-    r"pulumi_mparticle_wsync\.(?:resources\._errors\.\w+|client\._exceptions\.ConfigurationError): (.+)"
+    r"pulumi_mparticle_wsync\.(?:resources\.errors\.\w+|client\.errors\.ConfigurationError): (.+)"
 )
 
 

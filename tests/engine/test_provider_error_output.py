@@ -41,7 +41,7 @@ def assert_one_short_traceback(entry: str, error: str, fragment: str) -> None:
     assert "direct cause" not in entry and "During handling" not in entry, entry
     assert len(lines) <= MAX_REPORT_LINES, entry
     last = lines[-1].strip()
-    assert last.startswith(f"pulumi_mparticle_wsync.resources._errors.{error}: "), entry
+    assert last.startswith(f"pulumi_mparticle_wsync.resources.errors.{error}: "), entry
     assert fragment in last, entry
 
 

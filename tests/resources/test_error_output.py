@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_mparticle_wsync.client import ConfigurationError, TransportError
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
-from pulumi_mparticle_wsync.resources import _errors
+from pulumi_mparticle_wsync.resources import errors
 from pulumi_mparticle_wsync.resources._base import WarehouseSyncProvider
-from pulumi_mparticle_wsync.resources._errors import OperationError, short_traceback
+from pulumi_mparticle_wsync.resources.errors import OperationError, short_traceback
 
 from ..models import samples
 from .conftest import configured, stack_config
@@ -47,7 +47,7 @@ def assert_short(report: str, error: Exception) -> None:
     assert "The above exception was the direct cause" not in report
     frames = [line for line in lines if line.startswith('  File "')]
     assert len(frames) == 2, report  # the caller's, and the wrapper's: nothing from inside the method
-    assert frames[-1].startswith(f'  File "{_errors.__file__}"'), report
+    assert frames[-1].startswith(f'  File "{errors.__file__}"'), report
     last = "".join(traceback.format_exception_only(error)).rstrip("\n")  # ``<type>: <message>``
     assert last.endswith(f": {error}")
     assert report.rstrip("\n").endswith(f"\n{last}"), report
@@ -82,7 +82,7 @@ def test_a_chained_error_leaves_as_one_short_traceback_ending_in_its_message() -
     assert_short(report, error)
     lines = report.rstrip("\n").splitlines()
     assert lines[-1] == (
-        "pulumi_mparticle_wsync.resources._errors.OperationError: "
+        "pulumi_mparticle_wsync.resources.errors.OperationError: "
         "create DataModel 'users' in workspace 1001 failed: do this"
     )
     assert "_deep" not in report and "KeyError" not in report

@@ -1,4 +1,4 @@
-"""Every error the client raises, as one tree.
+"""Every error the client raises, as one tree (public: ``pulumi_mparticle_wsync.client`` exports each).
 
     WarehouseSyncError                  base of everything below
     ├── ConfigurationError              settings missing or unusable: every problem at once, each naming
