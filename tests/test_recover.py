@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from pulumi_mparticle_wsync import cli, recover, wire
 from pulumi_mparticle_wsync.client import ConfigurationError
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
-from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, PIPELINE, ResourceSchema
+from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, PIPELINE, ResourceModel
 from pulumi_mparticle_wsync.recover import DEFAULT_CLOCK_SKEW_SECONDS
 from pulumi_mparticle_wsync.recover._edit import resolved_deployment
 from pulumi_mparticle_wsync.recover._matching import Decision, Ignored, Outcome, decide, without_double_claims
@@ -58,11 +58,11 @@ USERS_INPUTS: dict[str, Any] = {
 }
 
 
-def _urn(schema: ResourceSchema, name: str) -> str:
+def _urn(schema: ResourceModel, name: str) -> str:
     return f"urn:pulumi:dev::shop::{resource_type(schema.kind)}::{name}"
 
 
-def _pending_resource(schema: ResourceSchema, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+def _pending_resource(schema: ResourceModel, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "urn": _urn(schema, name),
         "custom": True,
@@ -73,12 +73,12 @@ def _pending_resource(schema: ResourceSchema, name: str, inputs: Mapping[str, An
     }
 
 
-def _pending(schema: ResourceSchema, name: str, inputs: Mapping[str, Any]) -> PendingCreate:
+def _pending(schema: ResourceModel, name: str, inputs: Mapping[str, Any]) -> PendingCreate:
     return PendingCreate(_urn(schema, name), schema, dict(inputs))
 
 
 def _served(
-    schema: ResourceSchema, inputs: Mapping[str, Any], object_id: str, created_on: str = "2026-03-01T09:30:04.123Z",
+    schema: ResourceModel, inputs: Mapping[str, Any], object_id: str, created_on: str = "2026-03-01T09:30:04.123Z",
     changes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the API serves after a create from ``inputs``: the body, server fields, no secrets."""
@@ -273,7 +273,7 @@ def test_pending_creates_of_our_types_are_read_with_their_secrets_revealed() -> 
                                           "type": "aws:s3/bucket:Bucket", "inputs": {}}},
     )
     ours, others = pending_creates(reveal_secrets(exported))
-    assert [(p.urn, p.schema.kind, p.name) for p in ours] == [(_urn(PIPELINE, "sync"), "Pipeline", "sync")]
+    assert [(p.urn, p.model.kind, p.name) for p in ours] == [(_urn(PIPELINE, "sync"), "Pipeline", "sync")]
     assert ours[0].inputs["partner_feed_key"] == "feed-key-9"
     assert "__provider" not in ours[0].inputs
     assert [(o.type, o.urn.rsplit("::", 1)[-1]) for o in others] == [("updating", "users"), ("creating", "b")]

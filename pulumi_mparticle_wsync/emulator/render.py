@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import wire
-from .schemas import KINDS
-from .schemas.connections import provider_label
+from .acceptance import provider_label, schema_of, secret_paths
 from .switches import Switches
 
 
 def render(collection: str, document: Mapping[str, Any], switches: Switches) -> dict[str, Any]:
     answer = copy.deepcopy(dict(document))
-    for path in KINDS[collection].secret_paths(document):
+    schema = schema_of(collection)
+    for path in secret_paths(schema) if schema is not None else ():
         parent: Any = answer
         for key in path[:-1]:
             parent = parent.get(key) if isinstance(parent, dict) else None

@@ -1,6 +1,7 @@
 """The Warehouse Sync API's behaviour, independent of HTTP: every rule that needs stored state.
 
-Shape rules live in ``schemas/``; this module adds duplicates, references, the active-pipeline
+Shape rules come from each resource's schema (``acceptance``); this module adds duplicates,
+references, the active-pipeline
 limit, immutable fields, delete protection, server-computed fields and runs. Each public method is
 one transaction.
 """
@@ -12,27 +13,31 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .. import rules, wire
+from ..schema import ResourceSchema
 from . import runs
+from .acceptance import WriteContext, immutable_keys, normalise, schema_of
 from .clock import Clock
 from .errors import EmulatorError, bad_request, not_found
 from .render import render
-from .schemas import KINDS, Kind, WriteContext
 from .store import Store
 from .switches import Switches
 from .validation import shown
 
 HEALTHY: Final = wire.CONNECTION_STATUSES[0]
-# Which pipeline field references which collection.
-IMMUTABLE_FIELDS: Final = {wire.CONNECTIONS: wire.SERVICE_PROVIDER, wire.PIPELINES: wire.PIPELINE_TYPE}
 DEFAULT_RUNS_PAGE_SIZE: Final = 50
 MAX_RUNS_PAGE_SIZE: Final = 1000
 
 
-def kind_of(collection: str) -> Kind:
-    kind = KINDS.get(collection)
+def kind_of(collection: str) -> ResourceSchema:
+    kind = schema_of(collection)
     if kind is None:
         raise not_found(f"no collection {shown(collection)}: use one of {', '.join(wire.COLLECTIONS)}")
     return kind
+
+
+def _references() -> list[tuple[str, str]]:
+    """A pipeline's fields naming another object of its workspace, and that object's collection."""
+    return [(str(f.wire), f.references) for f in kind_of(wire.PIPELINES).fields if f.references]
 
 
 def check_path_id(object_id: str) -> None:
@@ -76,7 +81,7 @@ class WarehouseSyncService:
     def create(self, workspace_id: str, collection: str, body: object, *, actor: str | None = None) -> dict[str, Any]:
         kind = kind_of(collection)
         with self._store.transaction():
-            document = kind.normalise(body, WriteContext(workspace_id))
+            document = normalise(kind, body, WriteContext(workspace_id))
             object_id = str(document[wire.ID])
             if self._store.get(workspace_id, collection, object_id) is not None:
                 raise self._duplicate(kind, object_id, workspace_id)
@@ -103,7 +108,7 @@ class WarehouseSyncService:
         check_path_id(object_id)
         with self._store.transaction():
             previous = self._require(workspace_id, kind, object_id)
-            document = kind.normalise(body, WriteContext(workspace_id, previous))
+            document = normalise(kind, body, WriteContext(workspace_id, previous))
             if document[wire.ID] != object_id:
                 raise bad_request(
                     f"id: the body id {shown(document[wire.ID])} must equal the id in the path "
@@ -241,7 +246,7 @@ class WarehouseSyncService:
         raise not_found(f"Run {run_id} of pipeline {pipeline_id} was not found in workspace {workspace_id}")
 
     # --- helpers ------------------------------------------------------------------------
-    def _require(self, workspace_id: str, kind: Kind, object_id: str) -> dict[str, Any]:
+    def _require(self, workspace_id: str, kind: ResourceSchema, object_id: str) -> dict[str, Any]:
         document = self._store.get(workspace_id, kind.collection, object_id)
         if document is None:
             raise not_found(f"{kind.label} {object_id!r} was not found in workspace {workspace_id}")
@@ -253,7 +258,7 @@ class WarehouseSyncService:
             self._store.delete_runs(workspace_id, object_id)
         return removed
 
-    def _duplicate(self, kind: Kind, object_id: str, workspace_id: str) -> EmulatorError:
+    def _duplicate(self, kind: ResourceSchema, object_id: str, workspace_id: str) -> EmulatorError:
         status = self._switches().duplicate_id_status
         return EmulatorError(
             status,
@@ -261,22 +266,20 @@ class WarehouseSyncService:
             f"{workspace_id}: choose another id, or replace it with PUT",
         )
 
-    def _check_immutable(self, kind: Kind, previous: Mapping[str, Any], document: Mapping[str, Any]) -> None:
-        field = IMMUTABLE_FIELDS.get(kind.collection)
-        if field is None:
-            return
-        before, after = previous.get(field), document.get(field)
-        if str(before).lower() != str(after).lower():
-            raise bad_request(
-                f"{field}: cannot change from {before} to {after}; create a new {kind.label.lower()} instead"
-            )
+    def _check_immutable(self, kind: ResourceSchema, previous: Mapping[str, Any], document: Mapping[str, Any]) -> None:
+        for field in immutable_keys(kind):
+            before, after = previous.get(field), document.get(field)
+            if str(before).lower() != str(after).lower():
+                raise bad_request(
+                    f"{field}: cannot change from {before} to {after}; create a new {kind.label.lower()} instead"
+                )
 
     def _check_references(self, workspace_id: str, pipeline: Mapping[str, Any]) -> None:
         problems = []
-        for field, collection in wire.PIPELINE_REFERENCES:
+        for field, collection in _references():
             target = pipeline.get(field)
             if isinstance(target, str) and self._store.get(workspace_id, collection, target) is None:
-                label = KINDS[collection].label.lower()
+                label = kind_of(collection).label.lower()
                 problems.append(
                     f"{field}: {label} {target!r} does not exist in workspace {workspace_id}: create it first"
                 )
@@ -296,8 +299,8 @@ class WarehouseSyncService:
                 f"or use state {wire.PIPELINE_STATE_PAUSED}"
             )
 
-    def _check_not_referenced(self, workspace_id: str, kind: Kind, object_id: str) -> None:
-        field = next(f for f, c in wire.PIPELINE_REFERENCES if c == kind.collection)
+    def _check_not_referenced(self, workspace_id: str, kind: ResourceSchema, object_id: str) -> None:
+        field = next(f for f, c in _references() if c == kind.collection)
         users = [
             str(p.get(wire.ID))
             for p in self._store.list_documents(workspace_id, wire.PIPELINES)

@@ -1,29 +1,32 @@
-"""User-facing argument models: validation (``check``) and the wire encoding of each resource.
+"""The provider's side of each resource's schema: argument validation (``check``) and the wire
+encoding, both derived from the declarations in ``schema/``.
 
-One module per resource; each exposes ``SCHEMA`` (a :class:`ResourceSchema`) that the
-generic provider in ``resources/_base.py`` is parametrised with. Only ``wire.py`` names
-travel on the wire; the names here are the user-facing ones.
+``CONNECTION``, ``DATA_MODEL``, ``FIELD_TRANSFORMATION`` and ``PIPELINE`` are
+:class:`ResourceModel` objects the generic provider in ``resources/_base.py`` is parametrised with.
 """
 
-from ._common import UNKNOWN, Problem, contains_unknown, is_unknown
-from ._common import canonical_workspace_id as canonical_workspace_id
-from ._schema import ResourceSchema
-from .connection import SCHEMA as CONNECTION
-from .data_model import SCHEMA as DATA_MODEL
-from .field_transformation import SCHEMA as FIELD_TRANSFORMATION
-from .pipeline import SCHEMA as PIPELINE
+from typing import Final
 
-SCHEMAS = (CONNECTION, DATA_MODEL, FIELD_TRANSFORMATION, PIPELINE)
+from .. import schema
+from ._common import UNKNOWN, Problem, canonical_workspace_id, contains_unknown, is_unknown
+from ._model import ResourceModel
+
+CONNECTION: Final = ResourceModel(schema.CONNECTION)
+DATA_MODEL: Final = ResourceModel(schema.DATA_MODEL)
+FIELD_TRANSFORMATION: Final = ResourceModel(schema.FIELD_TRANSFORMATION)
+PIPELINE: Final = ResourceModel(schema.PIPELINE)
+MODELS: Final = (CONNECTION, DATA_MODEL, FIELD_TRANSFORMATION, PIPELINE)
 
 __all__ = [
     "CONNECTION",
     "DATA_MODEL",
     "FIELD_TRANSFORMATION",
+    "MODELS",
     "PIPELINE",
-    "SCHEMAS",
     "UNKNOWN",
     "Problem",
-    "ResourceSchema",
+    "ResourceModel",
+    "canonical_workspace_id",
     "contains_unknown",
     "is_unknown",
 ]

@@ -9,7 +9,6 @@ written, so validation only reports problems, it never normalises.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import re
 import types
@@ -29,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .. import rules, wire
+from .. import rules
 from ..state_layout import ADOPT as ADOPT
 from ..state_layout import INPUT_KEYS as INPUT_KEYS
 from ..state_layout import NAME_PREFIX as NAME_PREFIX
@@ -137,18 +136,6 @@ Maybe = Annotated[T, WrapValidator(_pass_unknown)]
 """``T``, or the unknown sentinel during a preview (left for the real run to validate)."""
 
 
-class _SecretMarker:
-    def __repr__(self) -> str:
-        return "Secret"
-
-
-_SECRET: Final = _SecretMarker()
-Secret = Annotated[T, _SECRET]
-"""An argument whose value is a secret (``password: Secret[Maybe[NonBlank]]``): the resource
-classes mark it secret wherever it appears, so the state keeps it encrypted, and no message
-quotes it. The one place that says which values are secrets; see ``secret_paths``."""
-
-
 # --- Value types -----------------------------------------------------------------------------
 
 
@@ -182,12 +169,6 @@ def _whole_number(value: Any) -> int:
     if isinstance(value, float) and not value.is_integer():
         raise PydanticCustomError("whole_number", "must be a whole number, not a fraction")
     return int(value)
-
-
-def _positive(value: int) -> int:
-    if value < 1:
-        raise PydanticCustomError("positive", "must be 1 or more")
-    return value
 
 
 def _scalar(value: Any) -> Any:
@@ -227,7 +208,6 @@ NonBlank = Annotated[str, AfterValidator(_non_blank)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 Timestamp = Annotated[str, AfterValidator(_timestamp)]
 WholeNumber = Annotated[int, PlainValidator(_whole_number)]
-PositiveNumber = Annotated[int, PlainValidator(_whole_number), AfterValidator(_positive)]
 Scalar = Annotated[str | int | float | bool, PlainValidator(_scalar)]
 WorkspaceId = Annotated[str, PlainValidator(_workspace_id)]
 JsonObjectText = Annotated[str, AfterValidator(_non_blank), AfterValidator(_json_object_text)]
@@ -268,28 +248,6 @@ class ArgsModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class CommonArgs(ArgsModel):
-    """Arguments every resource takes."""
-
-    name: Maybe[NonBlank]
-    resource_id: Maybe[Identifier] | None = None
-    name_prefix: Maybe[str] | None = None
-    workspace_id: Maybe[WorkspaceId] | None = None
-    adopt: Maybe[bool] | None = None
-
-
-def common_rules(inputs: Mapping[str, Any]) -> list[Problem]:
-    if inputs.get(ADOPT) is True and inputs.get(RESOURCE_ID) is None:
-        return [
-            Problem(
-                ADOPT,
-                "adopt=True takes over an existing object by its id: also set resource_id to the id "
-                "of the object to adopt",
-            )
-        ]
-    return []
 
 
 # --- Translating pydantic errors into (property path, fix) --------------------------------
@@ -338,42 +296,15 @@ def _argument_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items() if name != NAME_PREFIX]
 
 
-def _marked_secret(annotation: Any) -> bool:
-    """Does the annotation (``Secret[...]``, possibly inside ``... | None``) declare a secret?"""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return any(m is _SECRET for m in annotation.__metadata__) or _marked_secret(get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        return any(_marked_secret(arg) for arg in get_args(annotation))
-    return False
-
-
-@functools.cache
-def secret_paths(model: type[BaseModel]) -> tuple[tuple[str, ...], ...]:
-    """Where the model's ``Secret`` arguments are, as paths of argument names:
-    ``(("partner_feed_key",),)``, ``(("snowflake", "password"), ...)``."""
-    paths: list[tuple[str, ...]] = []
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        if any(m is _SECRET for m in field.metadata) or _marked_secret(field.annotation):
-            paths.append((key,))
-            continue
-        inner = _model_in(field.annotation)
-        if inner is not None:
-            paths.extend((key, *path) for path in secret_paths(inner))
-    return tuple(paths)
-
-
 def model_label(model: type[BaseModel]) -> str:
     label = model.model_config.get("title")
     return label if isinstance(label, str) else model.__name__
 
 
-def _reason(error: Mapping[str, Any], root: type[BaseModel]) -> str:
+def _reason(error: Mapping[str, Any], root: type[BaseModel], secret_names: frozenset[str]) -> str:
     loc: tuple[str | int, ...] = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
-    secret_names = {path[-1] for path in secret_paths(root)}
     is_secret = any(part in secret_names for part in loc if isinstance(part, str))
     if kind == "missing":
         parent = _model_at(root, loc[:-1])
@@ -408,19 +339,22 @@ def _reason(error: Mapping[str, Any], root: type[BaseModel]) -> str:
     return str(error["msg"])
 
 
-def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+def problems_from(exc: ValidationError, root: type[BaseModel], secret_names: frozenset[str]) -> list[Problem]:
     return [
-        Problem(format_path(err["loc"]), _reason(err, root), err["type"] == "extra_forbidden")
+        Problem(format_path(err["loc"]), _reason(err, root, secret_names), err["type"] == "extra_forbidden")
         for err in exc.errors(include_url=False)
     ]
 
 
-def validate_model(model: type[BaseModel], inputs: Mapping[str, Any]) -> list[Problem]:
-    """Field-level problems (types, enums, required, unknown names) of ``inputs``."""
+def validate_model(
+    model: type[BaseModel], inputs: Mapping[str, Any], secret_names: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Field-level problems (types, enums, required, unknown names) of ``inputs``; a value under
+    one of ``secret_names`` is never quoted."""
     try:
         model.model_validate(without_nones(dict(inputs)))
     except ValidationError as exc:
-        return problems_from(exc, model)
+        return problems_from(exc, model, secret_names)
     return []
 
 
@@ -434,35 +368,6 @@ def merge_problems(*groups: Iterable[Problem]) -> list[Problem]:
                 seen.add(problem.path)
                 merged.append(problem)
     return merged
-
-
-# --- Enumerations: user-facing value <-> wire value -------------------------------------------
-
-
-def bind(user_names: Sequence[str], wire_names: Sequence[str]) -> dict[str, str]:
-    """Pair user-facing names with wire names given in the same order as ``wire.py`` lists them.
-
-    User-facing names are ours and stay fixed; a corrected [R] wire name is a one-line change
-    in ``wire.py`` that flows through this table.
-    """
-    if len(user_names) != len(wire_names):
-        raise RuntimeError(f"user names {user_names} do not match wire names {wire_names}")
-    return dict(zip(user_names, wire_names, strict=True))
-
-
-def inverse(mapping: Mapping[str, str]) -> dict[str, str]:
-    return {v: k for k, v in mapping.items()}
-
-
-def to_wire_value(mapping: Mapping[str, str], value: str) -> str:
-    return mapping.get(value, value)
-
-
-def from_wire_value(mapping: Mapping[str, str], value: Any) -> Any:
-    """The user-facing value for a wire enum; a value we don't know passes through unchanged."""
-    if isinstance(value, str):
-        return inverse(mapping).get(value, value)
-    return value
 
 
 # --- Decoding helpers ------------------------------------------------------------------------
@@ -495,28 +400,3 @@ def as_int(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def error_messages(served: Mapping[str, Any]) -> list[str]:
-    errors = served.get(wire.ERRORS) or []
-    if not isinstance(errors, list):
-        return [str(errors)]
-    return [
-        str(e.get(wire.ERROR_MESSAGE, e)) if isinstance(e, Mapping) else str(e) for e in errors
-    ]
-
-
-def common_server_outputs(served: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        STATUS: served.get(wire.STATUS_FIELD),
-        ERRORS: error_messages(served),
-        CREATED_ON: served.get(wire.CREATED_ON),
-        CREATED_BY: served.get(wire.CREATED_BY),
-        LAST_MODIFIED_ON: served.get(wire.LAST_MODIFIED_ON),
-        LAST_MODIFIED_BY: served.get(wire.LAST_MODIFIED_BY),
-    }
-
-
-def carried_inputs(previous: Mapping[str, Any]) -> dict[str, Any]:
-    """Inputs the server never sees (resource_id, workspace_id, name_prefix, adopt): kept as written."""
-    return {k: previous[k] for k in (RESOURCE_ID, NAME_PREFIX, WORKSPACE_ID, ADOPT) if k in previous}

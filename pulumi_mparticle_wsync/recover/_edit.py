@@ -48,7 +48,7 @@ def _recorded_resource(pending_resource: Mapping[str, JSON], decision: Decision)
     resource: dict[str, JSON] = copy.deepcopy(dict(pending_resource))
     inputs = resource.get("inputs") or {}
     outputs = build_outputs(
-        decision.pending.schema.server_outputs(decision.chosen),
+        decision.pending.model.server_outputs(decision.chosen),
         user_inputs(inputs),
         decision.object_id,
         decision.workspace,

@@ -51,13 +51,13 @@ def could_be_from(pending: PendingCreate, object_id: str) -> bool:
     if explicit:
         return object_id == str(explicit)
     # Exactly what ``create`` does when it generates the id.
-    return is_generated_id(object_id, str(pending.inputs.get(NAME_PREFIX) or ""), pending.schema.kind.lower())
+    return is_generated_id(object_id, str(pending.inputs.get(NAME_PREFIX) or ""), pending.model.kind.lower())
 
 
 def expected_body(pending: PendingCreate, object_id: str) -> dict[str, Any]:
     """The body the interrupted create sent for ``object_id``."""
     try:
-        return pending.schema.to_wire(pending.inputs, object_id)
+        return pending.model.to_wire(pending.inputs, object_id)
     except (ValueError, KeyError, TypeError) as exc:
         raise RecoveryError(f"cannot encode the inputs of {pending.urn} to compare them: {exc}") from exc
 
@@ -73,7 +73,7 @@ def why_not_ours(
     from ..client import differences
 
     object_id = str(served.get(wire.ID))
-    holder = held.get((resource_type(pending.schema.kind), object_id))
+    holder = held.get((resource_type(pending.model.kind), object_id))
     if holder is not None:
         return f"already in the state as {holder}"
     created_on = served.get(wire.CREATED_ON)
@@ -82,7 +82,7 @@ def why_not_ours(
         return f"the API gives no usable {wire.CREATED_ON} ({created_on!r})"
     if created < not_before:
         return f"created {created_on}, before the interrupted update started"
-    changed = differences(pending.schema.collection, expected_body(pending, object_id), served)
+    changed = differences(pending.model.collection, expected_body(pending, object_id), served)
     if changed:
         return f"differs from the inputs in {', '.join(changed)}"
     return None
@@ -127,7 +127,7 @@ def without_double_claims(decisions: Sequence[Decision]) -> list[Decision]:
     """An object is what one create made: when it would be recorded for several pending creates, it is for none."""
 
     def claim(decision: Decision) -> tuple[str, str, str | None]:
-        return (decision.pending.schema.collection, decision.workspace, decision.object_id)
+        return (decision.pending.model.collection, decision.workspace, decision.object_id)
 
     claimants: dict[tuple[str, str, str | None], list[str]] = {}
     for decision in decisions:
@@ -155,10 +155,10 @@ def chosen_by_user(
     held: Mapping[tuple[str, str], str],
 ) -> Decision:
     """``--use URN=ID``: the user has looked and picked the object; it must exist and be unclaimed."""
-    where = f"{pending.schema.kind} {object_id!r} in workspace {workspace}"
+    where = f"{pending.model.kind} {object_id!r} in workspace {workspace}"
     if served is None:
         raise RecoveryError(f"--use {pending.name}={object_id}: there is no {where}")
-    holder = held.get((resource_type(pending.schema.kind), object_id))
+    holder = held.get((resource_type(pending.model.kind), object_id))
     if holder is not None:
         raise RecoveryError(f"--use {pending.name}={object_id}: {where} is already in the state as {holder}")
     return Decision(pending, workspace, Outcome.IMPORT, chosen=served, note="chosen with --use")

@@ -61,7 +61,7 @@ def decide_all(
         listings: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for pending in ours:
             workspace = workspace_of(pending, settings.workspace_id)
-            collection = pending.schema.collection
+            collection = pending.model.collection
             object_id = chosen_by_urn.get(pending.urn)
             if object_id is not None:
                 served = client.get(collection, object_id, workspace_id=workspace)
@@ -114,7 +114,7 @@ def format_plan(plan: Plan) -> str:
 
 
 def _describe(decision: Decision) -> str:
-    where = f"{decision.pending.schema.kind} in workspace {decision.workspace}"
+    where = f"{decision.pending.model.kind} in workspace {decision.workspace}"
     if decision.outcome is Outcome.IMPORT:
         note = f", {decision.note}" if decision.note else ""
         return f"{decision.object_id} ({where}{note}): record it in the state"

@@ -16,7 +16,7 @@ from ..state_layout import resource_type, user_inputs
 # The models and the provider pull in pydantic and the Pulumi SDK (about a second): they are
 # imported where used, so that building the ``mparticle-wsync`` parser stays fast for every command.
 if TYPE_CHECKING:
-    from ..models import ResourceSchema
+    from ..models import ResourceModel
 
 PENDING_CREATE: Final = "creating"
 SECRET_SIGNATURE_KEY: Final = "4dabf18193072939515e22adb298388d"
@@ -30,20 +30,20 @@ class RecoveryError(Exception):
 
 
 @cache
-def _schemas_by_type() -> dict[str, ResourceSchema]:
-    from ..models import SCHEMAS
+def _models_by_type() -> dict[str, ResourceModel]:
+    from ..models import MODELS
 
-    return {resource_type(schema.kind): schema for schema in SCHEMAS}
+    return {resource_type(model.kind): model for model in MODELS}
 
 
-def schema_of_type(type_name: object) -> ResourceSchema | None:
-    return _schemas_by_type().get(str(type_name))
+def model_of_type(type_name: object) -> ResourceModel | None:
+    return _models_by_type().get(str(type_name))
 
 
 @dataclass(frozen=True)
 class PendingCreate:
     urn: str
-    schema: ResourceSchema
+    model: ResourceModel
     inputs: dict[str, Any]
     """The user's inputs with secrets in clear (from ``pulumi stack export --show-secrets``)."""
 
@@ -91,11 +91,11 @@ def pending_creates(revealed: Mapping[str, JSON]) -> tuple[list[PendingCreate], 
         resource = operation.get("resource") or {}
         urn = str(resource.get("urn", "?"))
         kind = str(operation.get("type", "?"))
-        schema = schema_of_type(resource.get("type"))
-        if kind != PENDING_CREATE or schema is None:
+        model = model_of_type(resource.get("type"))
+        if kind != PENDING_CREATE or model is None:
             others.append(OtherPendingOperation(urn, kind))
             continue
-        ours.append(PendingCreate(urn, schema, user_inputs(resource.get("inputs") or {})))
+        ours.append(PendingCreate(urn, model, user_inputs(resource.get("inputs") or {})))
     return ours, others
 
 

@@ -1,4 +1,4 @@
-"""The one dynamic provider, written once and parametrised by a ``ResourceSchema``.
+"""The one dynamic provider, written once and parametrised by a ``ResourceModel``.
 
 What it writes into the state, and under which keys, is ``state_layout``. The provider object
 holds nothing: it is pickled into the state (by reference, since the class lives in this
@@ -21,7 +21,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..models import SCHEMAS, ResourceSchema, canonical_workspace_id, contains_unknown, is_unknown
+from ..models import MODELS, ResourceModel, canonical_workspace_id, contains_unknown, is_unknown
 from ..models._common import check_failures, same_value
 from ..state_layout import (
     ADOPT,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_KIND_OF_COLLECTION = {schema.collection: schema.kind for schema in SCHEMAS}
+_KIND_OF_COLLECTION = {model.collection: model.kind for model in MODELS}
 
 
 def _resource_name(props: Mapping[str, Any]) -> str:
@@ -77,18 +77,18 @@ def _recorded_settings_hint(verb: str, error: Exception) -> str:
     )
 
 
-def previous_inputs(schema: ResourceSchema, outputs: Mapping[str, Any]) -> dict[str, Any]:
+def previous_inputs(model: ResourceModel, outputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs an earlier create/update/read stored, rebuilt from its outputs."""
     keys = outputs.get(INPUT_KEYS)
     if not isinstance(keys, list):  # a bare Get, or outputs written without input_keys
-        keys = [k for k in schema.argument_keys if k not in schema.unmanaged_when_omitted]
+        keys = [k for k in model.argument_keys if k not in model.unmanaged_when_omitted]
     return {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
 
 
 class WarehouseSyncProvider(ResourceProvider):
-    """Generic provider; each resource subclasses it and sets ``schema``."""
+    """Generic provider; each resource subclasses it and sets ``model``."""
 
-    schema: ClassVar[ResourceSchema]
+    model: ClassVar[ResourceModel]
     serialize_as_secret_always = False  # nothing secret is captured: the provider holds no state
 
     # --- offline: configure, check, diff -----------------------------------------------------
@@ -99,7 +99,7 @@ class WarehouseSyncProvider(ResourceProvider):
     @short_traceback
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
-        failures = [CheckFailure(*f) for f in check_failures(self.schema.validate(inputs), inputs)]
+        failures = [CheckFailure(*f) for f in check_failures(self.model.validate(inputs), inputs)]
         failures += self._reference_failures(inputs)
         return CheckResult(inputs, failures)
 
@@ -109,7 +109,7 @@ class WarehouseSyncProvider(ResourceProvider):
         The API would answer "does not exist in workspace N: create it first", which sends the
         user the wrong way: the object exists, in the other workspace.
         """
-        if not self.schema.references:
+        if not self.model.references:
             return []
         workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID))
         if workspace is None and inputs.get(WORKSPACE_ID) is None:
@@ -117,7 +117,7 @@ class WarehouseSyncProvider(ResourceProvider):
         if workspace is None:
             return []
         failures = []
-        for argument, collection in self.schema.references.items():
+        for argument, collection in self.model.references.items():
             target = inputs.get(argument)
             if not isinstance(target, str) or is_unknown(target):
                 continue
@@ -126,9 +126,9 @@ class WarehouseSyncProvider(ResourceProvider):
                 continue
             kind = _KIND_OF_COLLECTION[collection]
             failures.append(CheckFailure(argument, (
-                f"{kind} {target!r} is in workspace {', '.join(elsewhere)}, but this {self.schema.kind} is "
-                f"in workspace {workspace}, and a {self.schema.kind} can only use objects of its own "
-                f"workspace: give the {self.schema.kind} workspace_id=\"{elsewhere[0]}\", or give the "
+                f"{kind} {target!r} is in workspace {', '.join(elsewhere)}, but this {self.model.kind} is "
+                f"in workspace {workspace}, and a {self.model.kind} can only use objects of its own "
+                f"workspace: give the {self.model.kind} workspace_id=\"{elsewhere[0]}\", or give the "
                 f"{kind} workspace_id=\"{workspace}\" (which moves it: a replacement)"
             )))
         return failures
@@ -136,10 +136,10 @@ class WarehouseSyncProvider(ResourceProvider):
     @short_traceback
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         news = user_inputs(_news)
-        changed = [key for key in self.schema.compared_keys if self._changed(key, _olds, news)]
-        replaces = [key for key in changed if key in self.schema.replacing_keys]
-        blocks_before = {k for k in self.schema.exclusive_keys if _olds.get(k) is not None}
-        blocks_after = {k for k in self.schema.exclusive_keys if news.get(k) is not None}
+        changed = [key for key in self.model.compared_keys if self._changed(key, _olds, news)]
+        replaces = [key for key in changed if key in self.model.replacing_keys]
+        blocks_before = {k for k in self.model.exclusive_keys if _olds.get(k) is not None}
+        blocks_after = {k for k in self.model.exclusive_keys if news.get(k) is not None}
         replaces += sorted((blocks_before ^ blocks_after) - set(replaces))
         explicit_id = news.get(RESOURCE_ID)
         # The replacement would take the same id in the same workspace: the old object must go first.
@@ -155,7 +155,7 @@ class WarehouseSyncProvider(ResourceProvider):
         workspace = canonical_workspace_id(olds.get(WORKSPACE_ID))
         if workspace is None or not object_id:
             return
-        key = ObjectKey(workspace, self.schema.collection, object_id)
+        key = ObjectKey(workspace, self.model.collection, object_id)
         if delete_first:
             STACK_OBJECTS.mark_replaced_first(key)
         elif not replaced:
@@ -165,15 +165,15 @@ class WarehouseSyncProvider(ResourceProvider):
         if key == WORKSPACE_ID:
             return self._moved(olds, news)
         new = news.get(key)
-        if new is None and key in self.schema.unmanaged_when_omitted:
+        if new is None and key in self.model.unmanaged_when_omitted:
             return False
         if contains_unknown(new):
             return True
         old = olds.get(key)
         if old is None:
-            old = self.schema.defaults.get(key)
+            old = self.model.defaults.get(key)
         if new is None:
-            new = self.schema.defaults.get(key)
+            new = self.model.defaults.get(key)
         return not same_value(old, new)
 
     @staticmethod
@@ -202,9 +202,9 @@ class WarehouseSyncProvider(ResourceProvider):
         self._require_valid(inputs)
         workspace = self._workspace(inputs, {})
         object_id = inputs.get(RESOURCE_ID) or generate_id(
-            str(inputs.get(NAME_PREFIX) or ""), self.schema.kind.lower()
+            str(inputs.get(NAME_PREFIX) or ""), self.model.kind.lower()
         )
-        body = self.schema.to_wire(inputs, object_id)
+        body = self.model.to_wire(inputs, object_id)
         served = self._call(
             "create", object_id, workspace,
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
@@ -222,7 +222,7 @@ class WarehouseSyncProvider(ResourceProvider):
     ) -> dict[str, Any]:
         from ..client import BadRequestError, ConflictError
 
-        collection = self.schema.collection
+        collection = self.model.collection
         adopting = inputs.get(ADOPT) is True
         if adopting and client.get(collection, object_id, workspace_id=workspace) is not None:
             return client.replace(collection, object_id, body, workspace_id=workspace)
@@ -239,7 +239,7 @@ class WarehouseSyncProvider(ResourceProvider):
             ) from exc
 
     def _duplicate_id_message(self, object_id: str, workspace: str) -> str:
-        kind = self.schema.kind
+        kind = self.model.kind
         return (
             f"{self._describe(object_id, workspace)} already exists. If this stack already manages it under "
             f"another resource name (you renamed the {kind} or moved it into a component), do not adopt it: "
@@ -256,16 +256,16 @@ class WarehouseSyncProvider(ResourceProvider):
 
     @short_traceback
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        previous = previous_inputs(self.schema, props)
+        previous = previous_inputs(self.model, props)
         workspace = self._workspace(previous, props)
         served = self._call(
             "read", id_, workspace,
-            lambda client: client.get(self.schema.collection, id_, workspace_id=workspace),
+            lambda client: client.get(self.model.collection, id_, workspace_id=workspace),
         )
         if served is None:
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
         STACK_OBJECTS.hold(self._key(workspace, id_), _resource_name(props))
-        inputs = self.schema.from_wire(served, previous)
+        inputs = self.model.from_wire(served, previous)
         return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
 
     @short_traceback
@@ -275,11 +275,11 @@ class WarehouseSyncProvider(ResourceProvider):
         inputs = user_inputs(_news)
         self._require_valid(inputs)
         workspace = self._workspace(inputs, _olds)
-        body = self.schema.to_wire(inputs, _id)  # PUT replaces everything: secrets are sent again
+        body = self.model.to_wire(inputs, _id)  # PUT replaces everything: secrets are sent again
 
         def replace(client: WarehouseSyncClient) -> dict[str, Any]:
             try:
-                return client.replace(self.schema.collection, _id, body, workspace_id=workspace)
+                return client.replace(self.model.collection, _id, body, workspace_id=workspace)
             except NotFoundError as exc:
                 raise ObjectDeletedError(
                     f"{self._describe(_id, workspace)} no longer exists (deleted outside Pulumi): run "
@@ -294,7 +294,7 @@ class WarehouseSyncProvider(ResourceProvider):
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 
-        workspace = self._workspace(previous_inputs(self.schema, _props), _props)
+        workspace = self._workspace(previous_inputs(self.model, _props), _props)
         key = self._key(workspace, _id)
         if STACK_OBJECTS.release(key, _resource_name(_props)):
             # Another resource of this stack took the object over in this update (it adopted it,
@@ -304,7 +304,7 @@ class WarehouseSyncProvider(ResourceProvider):
 
         def delete(client: WarehouseSyncClient) -> bool:
             try:
-                return client.delete(self.schema.collection, _id, workspace_id=workspace)
+                return client.delete(self.model.collection, _id, workspace_id=workspace)
             except BadRequestError as exc:
                 # The API's message names the pipeline that still uses the object.
                 reason = "; ".join(exc.messages) or f"{exc}; delete the pipelines that use it first"
@@ -315,7 +315,7 @@ class WarehouseSyncProvider(ResourceProvider):
         self._call("delete", _id, workspace, delete)  # False (already gone) is success too
 
     def _replaced_first_hint(self, object_id: str) -> str:
-        kind = self.schema.kind
+        kind = self.model.kind
         return (
             f"This delete is the first half of replacing the {kind}: it keeps resource_id={object_id!r}, "
             "so the old object must be gone before the new one can take that id. Remove resource_id from "
@@ -328,16 +328,16 @@ class WarehouseSyncProvider(ResourceProvider):
     def _outputs(
         self, inputs: Mapping[str, Any], served: Mapping[str, Any], object_id: str, workspace: str
     ) -> dict[str, Any]:
-        return build_outputs(self.schema.server_outputs(served), inputs, object_id, workspace)
+        return build_outputs(self.model.server_outputs(served), inputs, object_id, workspace)
 
     def _key(self, workspace: str, object_id: str) -> ObjectKey:
-        return ObjectKey(workspace, self.schema.collection, object_id)
+        return ObjectKey(workspace, self.model.collection, object_id)
 
     def _require_valid(self, inputs: Mapping[str, Any]) -> None:
-        problems = self.schema.validate(inputs)
+        problems = self.model.validate(inputs)
         if problems:
-            listed = "; ".join(f"{p.path or self.schema.kind}: {p.reason}" for p in problems)
-            raise InvalidArgumentsError(f"invalid {self.schema.kind} arguments: {listed}")
+            listed = "; ".join(f"{p.path or self.model.kind}: {p.reason}" for p in problems)
+            raise InvalidArgumentsError(f"invalid {self.model.kind} arguments: {listed}")
 
     def _workspace(self, inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> str:
         """Where the object lives: the argument, else where it was created, else the setting."""
@@ -356,7 +356,7 @@ class WarehouseSyncProvider(ResourceProvider):
         return configured
 
     def _describe(self, object_id: str, workspace: str) -> str:
-        return f"{self.schema.kind} {object_id!r} in workspace {workspace}"
+        return f"{self.model.kind} {object_id!r} in workspace {workspace}"
 
     def _call(
         self, verb: str, object_id: str, workspace: str, action: Callable[[WarehouseSyncClient], T]
@@ -382,8 +382,8 @@ class WarehouseSyncProvider(ResourceProvider):
         if not isinstance(error, APIError):
             return ""
         named = [
-            f"the API's {wire_field} is this {self.schema.kind}'s {argument} argument"
-            for wire_field, argument in self.schema.arguments_of_wire_fields.items()
+            f"the API's {wire_field} is this {self.model.kind}'s {argument} argument"
+            for wire_field, argument in self.model.arguments_of_wire_fields.items()
             if any(message.startswith(f"{wire_field}:") for message in error.messages)
         ]
         return f" ({'; '.join(named)})" if named else ""

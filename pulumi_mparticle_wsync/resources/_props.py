@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from ..models import ResourceSchema
+from ..models import ResourceModel
 from ..models._common import COMMON_SERVER_OUTPUTS
 from ..state_layout import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
 
@@ -57,15 +57,15 @@ def with_secrets(value: Any, paths: Collection[tuple[str, ...]]) -> Any:
 
 
 def resource_props(
-    schema: ResourceSchema, resource_name: str, arguments: Mapping[str, Any], *, adopt: bool
+    model: ResourceModel, resource_name: str, arguments: Mapping[str, Any], *, adopt: bool
 ) -> dict[str, Any]:
     """The props for ``pulumi.dynamic.Resource``.
 
     ``None`` means "not written" (the SDK drops ``None`` props before the provider sees them);
     output-only keys are listed as ``None`` so each gets its typed ``Output`` attribute.
     """
-    props: dict[str, Any] = {key: None for key in (*COMMON_SERVER_OUTPUTS, *schema.server_output_keys)}
-    props.update(with_secrets(dict(arguments), schema.secret_paths))
+    props: dict[str, Any] = {key: None for key in (*COMMON_SERVER_OUTPUTS, *model.server_output_keys)}
+    props.update(with_secrets(dict(arguments), model.secret_paths))
     props[NAME_PREFIX] = resource_name
     props[ADOPT] = True if adopt else None
     props.setdefault(RESOURCE_ID, None)
@@ -73,8 +73,8 @@ def resource_props(
     return props
 
 
-def resource_options(schema: ResourceSchema, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+def resource_options(model: ResourceModel, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
     """The user's options, plus the top-level outputs that are secrets (made secret even if the
     program's value was not; values inside a block are made secret by ``resource_props``)."""
-    ours = pulumi.ResourceOptions(additional_secret_outputs=list(schema.secret_outputs))
+    ours = pulumi.ResourceOptions(additional_secret_outputs=list(model.secret_outputs))
     return pulumi.ResourceOptions.merge(opts, ours)

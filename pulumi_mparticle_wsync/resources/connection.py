@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi.dynamic
 
-from ..models import connection as model
+from ..models import CONNECTION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
@@ -66,13 +66,13 @@ class DatabricksConfigArgs:
 
 
 class ConnectionProvider(WarehouseSyncProvider):
-    schema = model.SCHEMA
+    model = CONNECTION
 
 
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
+class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=CONNECTION.kind):
     """A Warehouse Sync connection. Set exactly one of ``snowflake``, ``bigquery``, ``redshift``
     or ``databricks``; switching to another warehouse replaces the connection."""
 
@@ -116,10 +116,10 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCH
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         blocks = {
-            model.SNOWFLAKE: snowflake,
-            model.BIGQUERY: bigquery,
-            model.REDSHIFT: redshift,
-            model.DATABRICKS: databricks,
+            "snowflake": snowflake,
+            "bigquery": bigquery,
+            "redshift": redshift,
+            "databricks": databricks,
         }
         arguments = {
             "name": name,
@@ -131,6 +131,6 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCH
         super().__init__(
             ConnectionProvider(),
             resource_name,
-            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
-            resource_options(model.SCHEMA, opts),
+            resource_props(CONNECTION, resource_name, arguments, adopt=adopt),
+            resource_options(CONNECTION, opts),
         )

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi.dynamic
 
-from ..models import data_model as model
+from ..models import DATA_MODEL
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import resource_options, resource_props
 
 
 class DataModelProvider(WarehouseSyncProvider):
-    schema = model.SCHEMA
+    model = DATA_MODEL
 
 
-class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
+class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL.kind):
     """A Warehouse Sync data model: one ``SELECT`` (at most 100 columns) over the warehouse.
 
     Every selected column becomes a user attribute, except the reserved identity columns
@@ -64,6 +64,6 @@ class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHE
         super().__init__(
             DataModelProvider(),
             resource_name,
-            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
-            resource_options(model.SCHEMA, opts),
+            resource_props(DATA_MODEL, resource_name, arguments, adopt=adopt),
+            resource_options(DATA_MODEL, opts),
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi.dynamic
 
-from ..models import field_transformation as model
+from ..models import FIELD_TRANSFORMATION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
@@ -30,13 +30,13 @@ class FieldMappingArgs:
 
 
 class FieldTransformationProvider(WarehouseSyncProvider):
-    schema = model.SCHEMA
+    model = FIELD_TRANSFORMATION
 
 
 MappingInput = FieldMappingArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
+class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=FIELD_TRANSFORMATION.kind):
     """A field transformation (needed by ``events`` pipelines)."""
 
     # Output types for type checkers only: at run time the SDK evaluates a resource class's
@@ -75,6 +75,6 @@ class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=
         super().__init__(
             FieldTransformationProvider(),
             resource_name,
-            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
-            resource_options(model.SCHEMA, opts),
+            resource_props(FIELD_TRANSFORMATION, resource_name, arguments, adopt=adopt),
+            resource_options(FIELD_TRANSFORMATION, opts),
         )

@@ -10,7 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from .. import wire
-from ..models import pipeline as model
+from ..models import PIPELINE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
@@ -48,7 +48,7 @@ class ScheduleArgs:
 
 
 class PipelineProvider(WarehouseSyncProvider):
-    schema = model.SCHEMA
+    model = PIPELINE
 
     def _create_refused_hint(self, client: WarehouseSyncClient, inputs: Mapping[str, Any], workspace: str) -> str:
         """A refused create of an active pipeline in a workspace already at the active limit.
@@ -58,7 +58,7 @@ class PipelineProvider(WarehouseSyncProvider):
         """
         from ..client import WarehouseSyncError
 
-        if inputs.get(model.PAUSED) is True:
+        if inputs.get("paused") is True:
             return ""
         try:
             served = client.list(wire.PIPELINES, workspace_id=workspace)
@@ -79,7 +79,7 @@ class PipelineProvider(WarehouseSyncProvider):
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
-class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEMA.kind):
+class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE.kind):
     """A Warehouse Sync pipeline. ``pipeline_type`` cannot change (a change replaces it);
     ``paused`` pauses and resumes it in place."""
 
@@ -158,6 +158,6 @@ class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=model.SCHEM
         super().__init__(
             PipelineProvider(),
             resource_name,
-            resource_props(model.SCHEMA, resource_name, arguments, adopt=adopt),
-            resource_options(model.SCHEMA, opts),
+            resource_props(PIPELINE, resource_name, arguments, adopt=adopt),
+            resource_options(PIPELINE, opts),
         )

@@ -285,21 +285,21 @@ RULES: list[Rule] = [
         T,
         transformation(mappings=[{"mapping_type": "column", "source": "a", "destination": "user_attributes.a"}]),
         transformation(mappings=[{"mapping_type": "column", "destination": "user_attributes.a"}]),
-        "mappings[0]: a 'column' mapping needs source",
+        "mappings[0].source: required when mappings[0].mapping_type is column",
     ),
     Rule(
         "column mapping needs destination",
         T,
         transformation(mappings=[{"mapping_type": "column", "source": "a", "destination": "events[].data.a"}]),
         transformation(mappings=[{"mapping_type": "column", "source": "a"}]),
-        "mappings[0]: a 'column' mapping needs destination",
+        "mappings[0].destination: required when mappings[0].mapping_type is column",
     ),
     Rule(
         "static mapping needs value",
         T,
         transformation(mappings=[{"mapping_type": "static", "destination": "events[].event_type", "value": 3}]),
         transformation(mappings=[{"mapping_type": "static", "destination": "events[].event_type"}]),
-        "mappings[0]: a 'static' mapping needs value",
+        "mappings[0].value: required when mappings[0].mapping_type is static",
     ),
     Rule(
         "static mapping has no source",
@@ -308,21 +308,21 @@ RULES: list[Rule] = [
             mappings=[{"mapping_type": "static", "source": None, "destination": "events[].x", "value": "v"}]
         ),
         transformation(mappings=[{"mapping_type": "static", "source": "a", "destination": "events[].x", "value": "v"}]),
-        "mappings[0]: a 'static' mapping must not have source",
+        "mappings[0].source: not allowed when mappings[0].mapping_type is static: remove it",
     ),
     Rule(
         "ignore mapping needs source",
         T,
         transformation(mappings=[{"mapping_type": "ignore", "source": "a", "destination": None}]),
         transformation(mappings=[{"mapping_type": "ignore"}]),
-        "mappings[0]: an 'ignore' mapping needs source",
+        "mappings[0].source: required when mappings[0].mapping_type is ignore",
     ),
     Rule(
         "ignore mapping has no destination",
         T,
         transformation(mappings=[{"mapping_type": "ignore", "source": "a"}]),
         transformation(mappings=[{"mapping_type": "ignore", "source": "a", "destination": "events[].a"}]),
-        "mappings[0]: an 'ignore' mapping must not have destination",
+        "mappings[0].destination: not allowed when mappings[0].mapping_type is ignore: remove it",
     ),
     Rule(
         "mapping keys are known",
@@ -386,7 +386,7 @@ RULES: list[Rule] = [
         P,
         without(pipeline(partner_feed_key=PARTNER_FEED_KEY), "partner_feed_id"),
         pipeline(partner_feed_key=PARTNER_FEED_KEY),
-        "partner_feed_id: give either partner_feed_id or partner_feed_key, not both",
+        "partner_feed_key: give either partner_feed_id or partner_feed_key, not both",
     ),
     Rule(
         "partner_feed_id or partner_feed_key is required",

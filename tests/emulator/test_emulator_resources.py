@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.emulator.schemas.pipelines import partner_feed_id_for
+from pulumi_mparticle_wsync.emulator.acceptance import partner_feed_id_for
 from pulumi_mparticle_wsync.emulator.settings import DEFAULT_USER_EMAIL
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 

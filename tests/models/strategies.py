@@ -16,7 +16,7 @@ from pulumi_mparticle_wsync.models import (
     DATA_MODEL,
     FIELD_TRANSFORMATION,
     PIPELINE,
-    ResourceSchema,
+    ResourceModel,
 )
 
 Inputs = dict[str, Any]
@@ -169,7 +169,7 @@ def pipelines(draw: st.DrawFn) -> Inputs:
     return inputs
 
 
-BY_SCHEMA: dict[str, tuple[ResourceSchema, st.SearchStrategy[Inputs]]] = {
+BY_SCHEMA: dict[str, tuple[ResourceModel, st.SearchStrategy[Inputs]]] = {
     "connection": (CONNECTION, connections()),
     "data_model": (DATA_MODEL, data_models()),
     "field_transformation": (FIELD_TRANSFORMATION, field_transformations()),

@@ -17,7 +17,7 @@ from pulumi_mparticle_wsync.models import (
     FIELD_TRANSFORMATION,
     PIPELINE,
     UNKNOWN,
-    ResourceSchema,
+    ResourceModel,
     contains_unknown,
 )
 
@@ -28,7 +28,7 @@ Path = tuple[str | int, ...]
 # The engine's wire sentinel, and what the dynamic-provider host turns it into for check/diff.
 UNKNOWN_FORMS = [pytest.param(UNKNOWN, id="sentinel"), pytest.param(SDK_UNKNOWN, id="sdk-object")]
 
-VALID: list[tuple[str, ResourceSchema, dict[str, Any]]] = [
+VALID: list[tuple[str, ResourceModel, dict[str, Any]]] = [
     *[(f"connection-{b}", CONNECTION, samples.connection(b, state="active")) for b in samples.BLOCKS],
     ("connection-redshift-port", CONNECTION,
      samples.connection("redshift") | {"redshift": {**samples.redshift(), "port": 5439}}),
@@ -73,7 +73,7 @@ def test_sentinel_is_the_engines() -> None:
 
 @pytest.mark.parametrize("unknown", UNKNOWN_FORMS)
 @pytest.mark.parametrize(("schema", "inputs"), [pytest.param(s, i, id=n) for n, s, i in VALID])
-def test_every_value_may_be_unknown(schema: ResourceSchema, inputs: dict[str, Any], unknown: Any) -> None:
+def test_every_value_may_be_unknown(schema: ResourceModel, inputs: dict[str, Any], unknown: Any) -> None:
     assert schema.validate(inputs) == []
     for path in value_paths(inputs):
         with_unknown = replaced(inputs, path, unknown)

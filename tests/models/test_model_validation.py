@@ -16,7 +16,7 @@ from pulumi_mparticle_wsync.models import (
     DATA_MODEL,
     FIELD_TRANSFORMATION,
     PIPELINE,
-    ResourceSchema,
+    ResourceModel,
 )
 
 from . import samples
@@ -63,7 +63,7 @@ def select_columns(count: int) -> str:
 COL = {"mapping_type": "column", "source": "a", "destination": "events[].data.a"}
 
 # (rule, schema, accepted inputs, rejected inputs, path of the rejection)
-RULES: list[tuple[str, ResourceSchema, Callable[[], Inputs], Callable[[], Inputs], str]] = [
+RULES: list[tuple[str, ResourceModel, Callable[[], Inputs], Callable[[], Inputs], str]] = [
     # --- common arguments
     ("name required", DATA_MODEL, samples.data_model, lambda: samples.data_model(name=None), "name"),
     ("name not empty", DATA_MODEL, samples.data_model, lambda: samples.data_model(name=""), "name"),
@@ -253,7 +253,7 @@ RULES: list[tuple[str, ResourceSchema, Callable[[], Inputs], Callable[[], Inputs
     ("schema", "accepted"),
     [pytest.param(schema, accepted, id=rule) for rule, schema, accepted, _, _ in RULES],
 )
-def test_accepted_case_has_no_failure(schema: ResourceSchema, accepted: Callable[[], Inputs]) -> None:
+def test_accepted_case_has_no_failure(schema: ResourceModel, accepted: Callable[[], Inputs]) -> None:
     assert schema.validate(accepted()) == []
 
 
@@ -262,7 +262,7 @@ def test_accepted_case_has_no_failure(schema: ResourceSchema, accepted: Callable
     [pytest.param(schema, rejected, path, id=rule) for rule, schema, _, rejected, path in RULES],
 )
 def test_rejected_case_names_the_property(
-    schema: ResourceSchema, rejected: Callable[[], Inputs], path: str
+    schema: ResourceModel, rejected: Callable[[], Inputs], path: str
 ) -> None:
     problems = schema.validate(rejected())
     assert [p.path for p in problems] == [path], problems

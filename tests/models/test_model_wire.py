@@ -14,7 +14,7 @@ from pulumi_mparticle_wsync.models import (
     DATA_MODEL,
     FIELD_TRANSFORMATION,
     PIPELINE,
-    ResourceSchema,
+    ResourceModel,
 )
 
 from . import samples
@@ -31,7 +31,7 @@ SERVING_MODES = st.sampled_from(
 )
 
 
-def round_trip(schema: ResourceSchema, inputs: dict[str, Any], secret_mode: str, provider_case: str) -> Any:
+def round_trip(schema: ResourceModel, inputs: dict[str, Any], secret_mode: str, provider_case: str) -> Any:
     body = schema.to_wire(inputs, "object-1")
     served = serve(schema.collection, body, secret_mode=secret_mode, provider_case=provider_case)
     return schema.from_wire(served, inputs)

@@ -12,8 +12,7 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.output import UNKNOWN as SDK_UNKNOWN
 
 from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.models import UNKNOWN, ResourceSchema
-from pulumi_mparticle_wsync.models import pipeline as pipeline_model
+from pulumi_mparticle_wsync.models import UNKNOWN, ResourceModel
 from pulumi_mparticle_wsync.resources import (
     ConnectionProvider,
     DataModelProvider,
@@ -41,9 +40,9 @@ def outputs_after_create(
     provider: WarehouseSyncProvider, inputs: dict[str, Any], object_id: str = "obj-1", **serving: str
 ) -> dict[str, Any]:
     """The outputs ``create`` would store (plus the engine's ``__provider``)."""
-    schema = provider.schema
-    served = serve(schema.collection, schema.to_wire(inputs, object_id), **serving)
-    outputs = build_outputs(schema.server_outputs(served), inputs, object_id, "1001")
+    model = provider.model
+    served = serve(model.collection, model.to_wire(inputs, object_id), **serving)
+    outputs = build_outputs(model.server_outputs(served), inputs, object_id, "1001")
     outputs[PROVIDER_KEY] = SERIALIZED
     return outputs
 
@@ -52,11 +51,11 @@ def outputs_after_refresh(
     provider: WarehouseSyncProvider, outputs: dict[str, Any], object_id: str = "obj-1", **serving: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(inputs, outputs) ``read`` would return for an object nobody changed."""
-    schema = provider.schema
-    previous = previous_inputs(schema, outputs)
-    served = serve(schema.collection, schema.to_wire(previous, object_id), **serving)
-    inputs = schema.from_wire(served, previous)
-    return inputs, build_outputs(schema.server_outputs(served), inputs, object_id, "1001")
+    model = provider.model
+    previous = previous_inputs(model, outputs)
+    served = serve(model.collection, model.to_wire(previous, object_id), **serving)
+    inputs = model.from_wire(served, previous)
+    return inputs, build_outputs(model.server_outputs(served), inputs, object_id, "1001")
 
 
 def news(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +81,8 @@ def test_check_reports_nested_failures_on_their_top_level_argument() -> None:
         ("sync_mode", "sync_mode.iterator_field: is required for incremental sync: name the column that grows "
                       "with each change (e.g. updated_at)"),
         ("sync_mode", "sync_mode.iterator_data_type: is required for incremental sync: give the iterator "
-                      "column's type, one of " + ", ".join(pipeline_model.ITERATOR_DATA_TYPES)),
+                      "column's type, one of timestamp, timestamp_ltz, timestamp_ntz, timestamp_tz, datetime, date, "
+                      "timestamp_unixtime_ms, timestamp_unixtime_s"),
     ]
     assert result.inputs == inputs
 
@@ -270,13 +270,13 @@ def test_diff_of_x_with_x_is_no_change(kind: str, data: st.DataObject, serving: 
     assert provider.diff(object_id, refreshed, news(inputs)).changes is False
 
 
-def test_every_provider_is_a_dynamic_provider_with_its_schema() -> None:
-    schemas: list[ResourceSchema] = []
+def test_every_provider_is_a_dynamic_provider_with_its_model() -> None:
+    models: list[ResourceModel] = []
     for provider in PROVIDERS.values():
         assert isinstance(provider, ResourceProvider)
         assert vars(provider) == {}  # nothing to pickle, nothing captured
-        schemas.append(provider.schema)
-    assert [s.collection for s in schemas] == [
+        models.append(provider.model)
+    assert [m.collection for m in models] == [
         wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS, wire.PIPELINES
     ]
 

@@ -16,7 +16,7 @@ import pytest
 from pulumi.runtime import rpc
 
 import pulumi_mparticle_wsync as mp
-from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE, ResourceSchema
+from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE, ResourceModel
 from pulumi_mparticle_wsync.resources._props import resource_options, resource_props
 from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY, resource_type
 
@@ -233,7 +233,7 @@ async def secrets_in(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, 
     return []
 
 
-def secrets_sent(schema: ResourceSchema, arguments: dict[str, Any]) -> list[tuple[str, ...]]:
+def secrets_sent(schema: ResourceModel, arguments: dict[str, Any]) -> list[tuple[str, ...]]:
     """Where the props for ``arguments`` hold secrets. (Under mocks this cannot be seen: the SDK
     reads a dict holding a secret back as a secret whole. The engine keeps each secret where it
     is: tests/engine/test_secret_audit.py.)"""
