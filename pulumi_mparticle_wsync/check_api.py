@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from . import _constants as c
-from . import rules, wire
+from . import rules, schema, wire
 from .client import (
     APIError,
     ClientSettings,
@@ -64,10 +64,6 @@ class Field:
     items: Field | None = None
 
 
-def _optional(inner: Field) -> Field:
-    return Field(inner.kind, False, True, inner.values, inner.fields, inner.items)
-
-
 STRING: Final = Field("string")
 INTEGER: Final = Field("integer")
 SERVER_TIMESTAMP: Final = Field("server_timestamp")
@@ -82,81 +78,64 @@ AUDIT_FIELDS: Final[dict[str, Field]] = {
     wire.LAST_MODIFIED_BY: Field("string", nullable=True),
 }
 
-SCHEMAS: Final[dict[str, dict[str, Field]]] = {
-    wire.CONNECTIONS: {
-        wire.ID: STRING,
-        wire.NAME: STRING,
-        wire.STATE: Field("enum", values=wire.CONNECTION_SERVER_STATES),
-        **AUDIT_FIELDS,
-        wire.STATUS_FIELD: Field("enum", values=wire.CONNECTION_STATUSES),
-        wire.SERVICE_PROVIDER: Field("provider"),
-        wire.CONFIG: Field("connection_config"),
-    },
-    wire.DATA_MODELS: {
-        wire.ID: STRING,
-        wire.NAME: STRING,
-        wire.DATA_MODEL_TYPE: Field("enum", values=(wire.DATA_MODEL_TYPE_SQL,)),
-        wire.CONFIG: Field("object", fields={wire.SQL_QUERY: STRING}),
-        wire.STATE: Field("enum", values=wire.DATA_MODEL_STATES),
-        **AUDIT_FIELDS,
-    },
-    wire.FIELD_TRANSFORMATIONS: {
-        wire.ID: STRING,
-        wire.NAME: STRING,
-        wire.DESTINATION_TYPE: Field("enum", values=(wire.DESTINATION_TYPE_EVENT_BATCH,)),
-        wire.MAPPINGS: Field(
-            "list",
-            items=Field(
-                "object",
-                fields={
-                    wire.MAPPING_TYPE: Field("enum", values=wire.MAPPING_TYPES),
-                    wire.MAPPING_SOURCE: _optional(STRING),
-                    wire.MAPPING_DESTINATION: _optional(STRING),
-                    wire.MAPPING_VALUE: Field("any", required=False, nullable=True),
-                },
-            ),
-        ),
-        **AUDIT_FIELDS,
-    },
-    wire.PIPELINES: {
-        wire.ID: STRING,
-        wire.NAME: STRING,
-        wire.PIPELINE_TYPE: Field("enum", values=wire.PIPELINE_TYPES),
-        wire.CONNECTION_ID: STRING,
-        wire.DATA_MODEL_ID: STRING,
-        wire.FIELD_TRANSFORMATION_ID: _optional(STRING),
-        wire.PARTNER_FEED_ID: Field("integer", nullable=True),
-        wire.PARTNER_FEED_KEY: Field("secret", required=False),
-        wire.STATE: Field("enum", values=wire.PIPELINE_STATES),
-        **AUDIT_FIELDS,
-        wire.SYNC_MODE: Field(
-            "object",
-            fields={
-                wire.SYNC_MODE_TYPE: Field("enum", values=wire.SYNC_MODE_TYPES),
-                wire.SYNC_ITERATOR_FIELD: _optional(STRING),
-                wire.SYNC_ITERATOR_DATA_TYPE: Field(
-                    "enum", required=False, nullable=True, values=wire.ITERATOR_DATA_TYPES
-                ),
-                wire.SYNC_FROM: Field("timestamp", required=False, nullable=True),
-                wire.SYNC_UNTIL: Field("timestamp", required=False, nullable=True),
-            },
-        ),
-        wire.SCHEDULE: Field(
-            "object",
-            fields={
-                wire.SCHEDULE_TYPE: Field("enum", values=wire.SCHEDULE_TYPES),
-                wire.SCHEDULE_FREQUENCY: Field(
-                    "enum", required=False, nullable=True, values=wire.FREQUENCIES
-                ),
-                wire.SCHEDULE_START: Field("timestamp"),
-                wire.SCHEDULE_END: Field("timestamp", required=False, nullable=True),
-            },
-        ),
-        wire.ENVIRONMENT: Field("enum", values=wire.ENVIRONMENTS),
-        wire.DATA_PLAN_ID: _optional(STRING),
-        wire.DATA_PLAN_VERSION: _optional(INTEGER),
-    },
+def _served_shape(declared: schema.Field) -> Field:
+    """What a live server should answer for one declared declared."""
+    value_type = declared.type
+    on_wire = declared.required or declared.server_filled or isinstance(value_type, schema.Switch)
+    required, nullable = on_wire, not on_wire
+    if declared.secret:
+        return Field("secret", required=declared.required)
+    if isinstance(value_type, schema.Enum):
+        return Field("enum", required, nullable, values=(*value_type.wire_values, *declared.served_values))
+    if isinstance(value_type, schema.Switch):
+        return Field("enum", required, nullable, values=(value_type.off, value_type.on))
+    if isinstance(value_type, schema.WholeNumber):
+        return Field("integer", required, nullable)
+    if isinstance(value_type, schema.Timestamp):
+        return Field("timestamp", required, nullable)
+    if isinstance(value_type, schema.Scalar):
+        return Field("any", required, nullable)
+    if isinstance(value_type, schema.Block):
+        return Field("object", required, nullable, fields=served_fields(value_type.fields))
+    if isinstance(value_type, schema.ListOf):
+        return Field("list", required, nullable, items=Field("object", fields=served_fields(value_type.item.fields)))
+    return Field("string", required, nullable)
+
+
+def served_fields(fields: tuple[schema.Field, ...]) -> dict[str, Field]:
+    """The expected shapes of the declared fields a server answers, nested by wire path."""
+    shapes: dict[str, Any] = {}
+    for declared in fields:
+        if declared.wire is None or declared.variant is not None:
+            continue
+        *parents, key = declared.wire.split(".")
+        level = shapes
+        for parent in parents:
+            level = level.setdefault(parent, {})
+        level[key] = _served_shape(declared)
+    return {key: value if isinstance(value, Field) else Field("object", fields=value) for key, value in shapes.items()}
+
+
+def expected_object(resource: schema.ResourceSchema) -> dict[str, Field]:
+    """What one served object of ``resource`` should look like."""
+    expected: dict[str, Field] = {wire.ID: STRING}
+    expected.update({key: Field("enum", values=(value,)) for key, value, _ in resource.wire_constants})
+    expected.update(served_fields(resource.all_fields))
+    expected.update(AUDIT_FIELDS)
+    if resource.variants:
+        variant = resource.variants[0]
+        assert variant.variant is not None and variant.wire is not None
+        expected[variant.variant.key] = Field("provider")
+        expected[variant.wire] = Field("connection_config")
+    if resource.collection == wire.CONNECTIONS:
+        expected[wire.STATUS_FIELD] = Field("enum", values=wire.CONNECTION_STATUSES)
+    return expected
+
+
+EXPECTED: Final[dict[str, dict[str, Field]]] = {
+    resource.collection: expected_object(resource) for resource in schema.RESOURCES
 }
+"""Per collection, what a served object should look like, from the resources' schemas."""
 
 _OPTIONAL_TIMESTAMP: Final = Field("timestamp", required=False, nullable=True)
 _OPTIONAL_COUNT: Final = Field("integer", required=False, nullable=True)
@@ -313,9 +292,10 @@ class _Checker:
             self.differ(path, f"{_shown(value)} is not one of {', '.join(expected.values)}")
 
     def _check_provider(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
-        if not isinstance(value, str) or value.lower() not in wire.SERVICE_PROVIDERS:
+        providers = [f.variant.value for f in schema.CONNECTION.variants if f.variant is not None]
+        if not isinstance(value, str) or value.lower() not in providers:
             self.differ(
-                path, f"{_shown(value)} is not one of {', '.join(wire.SERVICE_PROVIDERS)} (in any case)"
+                path, f"{_shown(value)} is not one of {', '.join(providers)} (in any case)"
             )
             return
         if value == value.lower():
@@ -364,20 +344,15 @@ class _Checker:
     ) -> None:
         provider = parent.get(wire.SERVICE_PROVIDER)
         provider = provider.lower() if isinstance(provider, str) else None
-        if provider not in wire.SERVICE_PROVIDERS:
+        block = next(
+            (f.block for f in schema.CONNECTION.variants if f.variant is not None and f.variant.value == provider),
+            None,
+        )
+        if block is None:
             if not isinstance(value, dict):
                 self.differ(path, f"expected an object, got {rules.json_type_name(value)}")
             return  # the provider is already reported; its config keys cannot be known
-        secrets = wire.CONFIG_SECRETS[provider]
-        fields: dict[str, Field] = {}
-        for key in wire.CONFIG_REQUIRED[provider] + wire.CONFIG_OPTIONAL[provider]:
-            if key in secrets:
-                fields[key] = Field("secret", required=key in wire.CONFIG_REQUIRED[provider])
-                continue
-            kind = "integer" if key in wire.CONFIG_INTEGER_KEYS else "string"
-            required = key in wire.CONFIG_REQUIRED[provider] or key in wire.CONFIG_SERVER_FILLED[provider]
-            fields[key] = Field(kind, required=required, nullable=not required)
-        self.check_object(value, fields, path)
+        self.check_object(value, served_fields(block.fields), path)
 
 
 def _join(path: str, key: str) -> str:
@@ -405,7 +380,7 @@ def audit_workspace(client: WarehouseSyncClient, workspace_id: str) -> Report:
         for served in objects:
             object_id = served.get(wire.ID) if isinstance(served, dict) else None
             checker = _Checker(report, collection, object_id if isinstance(object_id, str) else None)
-            checker.check_object(served, SCHEMAS[collection])
+            checker.check_object(served, EXPECTED[collection])
             if collection == wire.PIPELINES and isinstance(object_id, str):
                 _audit_pipeline_runs(client, workspace_id, object_id, report)
     return report

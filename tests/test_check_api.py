@@ -467,3 +467,87 @@ def test_run_answers_are_checked() -> None:
         "running, success, failed",
     ]
     assert report.secret_mode() is None  # an absent feed key proves nothing: it may never have been sent
+
+
+def _shape(fields: Any) -> dict[str, Any]:
+    """The expected shapes as plain data: kind, required, nullable, values, and what is inside."""
+    return {
+        key: [
+            field.kind, field.required, field.nullable, list(field.values),
+            _shape(field.fields) if field.fields else _shape(field.items.fields) if field.items and field.items.fields
+            else None,
+        ]
+        for key, field in fields.items()
+    }
+
+
+def test_the_expected_shapes_come_from_the_schemas_literally() -> None:
+    from pulumi_mparticle_wsync.check_api import EXPECTED
+
+    audit = {
+        "status": ["string", True, False, [], None],
+        "errors": ["list", True, False, [], {"message": ["string", True, False, [], None]}],
+        "created_on": ["server_timestamp", True, False, [], None],
+        "created_by": ["string", True, False, [], None],
+        "last_modified_on": ["server_timestamp", True, True, [], None],
+        "last_modified_by": ["string", True, True, [], None],
+    }
+    assert _shape(EXPECTED["pipelines"]) == {
+        "id": ["string", True, False, [], None],
+        "name": ["string", True, False, [], None],
+        "pipeline_type": ["enum", True, False, ["user_attributes", "events"], None],
+        "connection_id": ["string", True, False, [], None],
+        "data_model_id": ["string", True, False, [], None],
+        "field_transformation_id": ["string", False, True, [], None],
+        "partner_feed_id": ["integer", True, False, [], None],
+        "partner_feed_key": ["secret", False, False, [], None],
+        "sync_mode": ["object", True, False, [], {
+            "type": ["enum", True, False, ["full", "incremental"], None],
+            "iterator_field": ["string", False, True, [], None],
+            "iterator_data_type": ["enum", False, True, [
+                "timestamp", "timestamp_ltz", "timestamp_ntz", "timestamp_tz", "datetime", "date",
+                "timestamp_unixtime_ms", "timestamp_unixtime_s"], None],
+            "from": ["timestamp", False, True, [], None],
+            "until": ["timestamp", False, True, [], None],
+        }],
+        "schedule": ["object", True, False, [], {
+            "type": ["enum", True, False, ["interval", "once", "on_demand"], None],
+            "frequency": ["enum", False, True, ["hourly", "daily", "weekly", "monthly"], None],
+            "start": ["timestamp", True, False, [], None],
+            "end": ["timestamp", False, True, [], None],
+        }],
+        "environment": ["enum", True, False, ["development", "production"], None],
+        "state": ["enum", True, False, ["active", "paused"], None],
+        "data_plan_id": ["string", False, True, [], None],
+        "data_plan_version": ["integer", False, True, [], None],
+        **audit,
+    }
+    assert _shape(EXPECTED["data-models"]) == {
+        "id": ["string", True, False, [], None],
+        "type": ["enum", True, False, ["sql"], None],
+        "name": ["string", True, False, [], None],
+        "config": ["object", True, False, [], {"sql_query": ["string", True, False, [], None]}],
+        "state": ["enum", True, False, ["active", "inactive"], None],
+        **audit,
+    }
+    assert _shape(EXPECTED["transformations"]) == {
+        "id": ["string", True, False, [], None],
+        "destination_type": ["enum", True, False, ["event_batch"], None],
+        "name": ["string", True, False, [], None],
+        "mappings": ["list", True, False, [], {
+            "mapping_type": ["enum", True, False, ["column", "static", "ignore"], None],
+            "source": ["string", False, True, [], None],
+            "destination": ["string", False, True, [], None],
+            "value": ["any", False, True, [], None],
+        }],
+        **audit,
+    }
+    assert _shape(EXPECTED["connections"]) == {
+        "id": ["string", True, False, [], None],
+        "name": ["string", True, False, [], None],
+        "state": ["enum", True, False, ["active", "inactive", "new"], None],
+        **audit,
+        "status": ["enum", True, False, ["healthy", "faulted"], None],
+        "service_provider": ["provider", True, False, [], None],
+        "config": ["connection_config", True, False, [], None],
+    }

@@ -192,6 +192,8 @@ class Field:
     variant: Variant | None = None
     wire_fallbacks: tuple[str, ...] = ()
     """Other places a live server may answer it at (read only)."""
+    served_values: tuple[str, ...] = ()
+    """For an enum: wire values the server may answer that a client cannot send."""
 
     @property
     def block(self) -> Block | None:

@@ -104,7 +104,7 @@ CONNECTION: Final = ResourceSchema(
     fields=(
         Field("state", Enum(same_names("active", "inactive")),
               "`active` or `inactive`. When omitted, the server decides (it may report `new`).", wire="state",
-              tag="confirmed", server_filled=True),
+              tag="confirmed", server_filled=True, served_values=("new",)),
         _warehouse("snowflake", SNOWFLAKE, "snowflake", "confirmed"),
         _warehouse("bigquery", BIGQUERY, "bigquery", "v1"),
         _warehouse("redshift", REDSHIFT, "redshift", "confirmed"),
