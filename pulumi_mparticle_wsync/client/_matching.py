@@ -12,8 +12,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .. import rules, wire
+from .. import rules, schema, wire
 from ._scrub import SECRET_BODY_KEYS
+
+_VARIANT_KEYS: Final = frozenset(f.variant.key for r in schema.RESOURCES for f in r.variants if f.variant is not None)
+"""Wire fields a server may answer in another case (``Snowflake``)."""
+_INTEGER_KEYS: Final = frozenset(
+    declared.wire.rsplit(".", 1)[-1]
+    for resource in schema.RESOURCES
+    for top in resource.fields
+    for declared in (top, *(top.block.fields if top.block is not None else ()))
+    if declared.wire is not None and isinstance(declared.type, schema.WholeNumber)
+)
+"""Wire fields holding whole numbers, which a server may answer as ``5439.0``."""
+_SERVER_ONLY_VALUES: Final = {
+    (resource.collection, str(declared.wire)): frozenset(declared.served_values)
+    for resource in schema.RESOURCES
+    for declared in resource.fields
+    if declared.served_values
+}
+"""Top-level enum fields whose served value may be one a client cannot send (a connection's ``new``)."""
 
 _MISSING: Final = object()
 
@@ -74,11 +92,11 @@ def _scalars_equal(key: str, want: Any, got: Any) -> bool:
     if isinstance(want, str) and isinstance(got, str):
         if want == got:
             return True
-        if key == wire.SERVICE_PROVIDER:
+        if key in _VARIANT_KEYS:
             return want.lower() == got.lower()
         sent_time, served_time = rules.parse_timestamp(want), rules.parse_timestamp(got)
         return sent_time is not None and sent_time == served_time
-    if key in wire.CONFIG_INTEGER_KEYS:
+    if key in _INTEGER_KEYS:
         try:
             return int(want) == int(got)
         except (TypeError, ValueError):
@@ -88,10 +106,4 @@ def _scalars_equal(key: str, want: Any, got: Any) -> bool:
 
 def _is_server_reported_state(collection: str, path: str, key: str, got: Any) -> bool:
     """A connection the server reports as ``new`` (spec §3) still matches the state we sent."""
-    return (
-        collection == wire.CONNECTIONS
-        and not path
-        and key == wire.STATE
-        and got in wire.CONNECTION_SERVER_STATES
-        and got not in wire.CONNECTION_STATES
-    )
+    return not path and got in _SERVER_ONLY_VALUES.get((collection, key), ())

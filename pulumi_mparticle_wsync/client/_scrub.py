@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from .. import wire
+from ..schema import RESOURCES
 
 REDACTED: Final = "[redacted]"
 
-SECRET_BODY_KEYS: Final = frozenset(
-    [key for keys in wire.CONFIG_SECRETS.values() for key in keys] + list(wire.PIPELINE_SECRETS)
-)
+SECRET_BODY_KEYS: Final = frozenset(path[-1] for resource in RESOURCES for path in resource.wire_secret_paths)
 """Keys whose values are write-only secrets, wherever they appear in a request body."""
 
 
