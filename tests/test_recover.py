@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pulumi_mparticle_wsync import cli, recover, wire
-from pulumi_mparticle_wsync.client import ConfigurationError
+from pulumi_mparticle_wsync.client import ConfigurationError, missing_workspace_error
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, PIPELINE, ResourceModel
 from pulumi_mparticle_wsync.recover import DEFAULT_CLOCK_SKEW_SECONDS
@@ -569,3 +569,17 @@ def test_a_cwd_that_is_not_a_directory_is_refused(tmp_path: Path) -> None:
     args = _parse("--stack", "dev", "--cwd", str(tmp_path / "nowhere"))
     assert recover.run(args, out=io.StringIO(), err=err) == recover.EXIT_ERROR
     assert "is not a directory" in err.getvalue()
+
+
+def test_a_client_error_says_how_to_set_the_setting_with_pulumi(monkeypatch: pytest.MonkeyPatch) -> None:
+    # recover reads the stack's config, as the provider does: the client's neutral words get the command.
+    def without_workspace(_args: argparse.Namespace, _out: Any) -> int:
+        raise missing_workspace_error()
+
+    monkeypatch.setattr(recover, "_recover", without_workspace)
+    err = io.StringIO()
+    assert recover.run(_parse("--stack", "dev"), out=io.StringIO(), err=err) == recover.EXIT_ERROR
+    assert err.getvalue() == (
+        "recover: no workspace id: pass the resource's workspace_id argument, or set it with "
+        "`pulumi config set mparticle:workspaceId` or MPARTICLE_WORKSPACE_ID\n"
+    )

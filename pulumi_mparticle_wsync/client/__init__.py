@@ -11,7 +11,7 @@ from ._auth import TokenCache
 from ._client import WarehouseSyncClient, clear_client_cache, get_client
 from ._matching import differences
 from ._retry import RetryPolicy, Timing
-from ._settings import ClientSettings, load_settings, missing_workspace_error
+from ._settings import ClientSettings, load_settings, missing_workspace_error, setting_source
 from .errors import (
     APIError,
     AuthenticationError,
@@ -50,4 +50,5 @@ __all__ = [
     "get_client",
     "load_settings",
     "missing_workspace_error",
+    "setting_source",
 ]

@@ -20,9 +20,13 @@ N = TypeVar("N", int, float)
 
 
 def setting_source(key: str) -> str:
-    """How a user sets ``key``: the Pulumi config key and its environment variable."""
-    secret = " --secret" if key in c.SECRET_CONFIG_KEYS else ""
-    return f"`pulumi config set{secret} {key}` or {c.ENV_VARS[key]}"
+    """How a user gives ``key`` a value, named neutrally: the setting, or its environment variable.
+
+    Every message of the client that says how to set a setting says it with this phrase: a front
+    end with its own way of setting them (the Pulumi provider's config command) puts that way in
+    its place (``resources.errors.with_pulumi_advice``).
+    """
+    return f"the {key} setting or {c.ENV_VARS[key]}"
 
 
 def is_loopback_host(host: str) -> bool:
@@ -258,6 +262,6 @@ def _key_order(problem: str) -> int:
 
 def missing_workspace_error() -> ConfigurationError:
     return ConfigurationError(
-        f"no workspace id: pass the resource's workspace_id argument, or set {c.CONFIG_WORKSPACE_ID} "
-        f"with {setting_source(c.CONFIG_WORKSPACE_ID)}"
+        "no workspace id: pass the resource's workspace_id argument, or set it with "
+        f"{setting_source(c.CONFIG_WORKSPACE_ID)}"
     )

@@ -141,7 +141,7 @@ class UnconfirmedNotFoundError(APIError):
         connection 'warehouse' could not be confirmed missing (listing its collection, GET
         /platform/v2/workspaces/1001/connections, answered 404 too), so it is not taken as gone.
         The route looks wrong: check that mparticle:apiUrl (now 'https://...') is the API's base
-        URL, ...; set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL
+        URL, ...; set it with the mparticle:apiUrl setting or MPARTICLE_API_URL
 
     Not a ``NotFoundError``: callers catch that to mean "gone".
     """

@@ -131,8 +131,14 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     err = err or sys.stderr
     try:
         return _recover(args, out)
-    except (RecoveryError, WarehouseSyncError) as exc:
+    except RecoveryError as exc:
         print(f"recover: {exc}", file=err)
+        return EXIT_ERROR
+    except WarehouseSyncError as exc:
+        # The settings are the stack's config, as for the provider: the same advice on setting them.
+        from ..resources.errors import with_pulumi_advice
+
+        print(f"recover: {with_pulumi_advice(str(exc))}", file=err)
         return EXIT_ERROR
 
 

@@ -43,6 +43,8 @@ from .errors import (
     ObjectDeletedError,
     OperationError,
     short_traceback,
+    with_pulumi_advice,
+    with_pulumi_advice_error,
 )
 
 if TYPE_CHECKING:
@@ -367,12 +369,12 @@ class WarehouseSyncProvider(ResourceProvider):
         client = _runtime.client()
         try:
             return action(client)
-        except ConfigurationError:
-            raise
+        except ConfigurationError as exc:
+            raise with_pulumi_advice_error(exc) from exc
         except WarehouseSyncError as exc:
             raise OperationError(
-                f"{verb} {self._describe(object_id, workspace)} failed: {exc}{self._argument_hint(exc)}"
-                f"{_recorded_settings_hint(verb, exc)}"
+                f"{verb} {self._describe(object_id, workspace)} failed: {with_pulumi_advice(str(exc))}"
+                f"{self._argument_hint(exc)}{_recorded_settings_hint(verb, exc)}"
             ) from exc
 
     def _argument_hint(self, error: Exception) -> str:

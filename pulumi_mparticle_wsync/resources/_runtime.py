@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .errors import with_pulumi_advice_error
+
 if TYPE_CHECKING:
     from ..client import ClientSettings, ConfigurationError, WarehouseSyncClient
 
@@ -56,7 +58,7 @@ def settings() -> ClientSettings:
             _loaded = _load(_lookup or (lambda _key: None))
         current = _loaded
     if isinstance(current, ConfigurationError):
-        raise ConfigurationError(str(current))
+        raise with_pulumi_advice_error(current)
     return current
 
 

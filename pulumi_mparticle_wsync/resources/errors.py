@@ -8,7 +8,9 @@
     └── OperationError            any other API or transport failure, with the resource named
 
 No message contains an input value: secrets cannot leak through them. Configuration
-problems are the client's ``ConfigurationError`` and pass through unchanged.
+problems are the client's ``ConfigurationError``; they, and the client's errors an
+``OperationError`` quotes, say how to set each setting they name the Pulumi way
+(``with_pulumi_advice``), where the client says it neutrally.
 
 ``short_traceback`` wraps the provider's methods so that the engine shows each failure as one
 short traceback ending in the sentence that matters (see its docstring).
@@ -18,7 +20,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from .. import _constants as c
+
+if TYPE_CHECKING:
+    from ..client import ConfigurationError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -53,6 +60,35 @@ def short_traceback(method: Callable[P, R]) -> Callable[P, R]:
 def _is_ours(error: Exception) -> bool:
     """Raised on purpose by this package (its message is the advice), not a bug anywhere."""
     return type(error).__module__.split(".", 1)[0] == __name__.split(".", 1)[0]
+
+
+def _pulumi_setting_source(key: str) -> str:
+    secret = " --secret" if key in c.SECRET_CONFIG_KEYS else ""
+    return f"`pulumi config set{secret} {key}` or {c.ENV_VARS[key]}"
+
+
+def with_pulumi_advice(message: str) -> str:
+    """A client error's ``message``, saying to set each setting it names with ``pulumi config set``.
+
+    The client says how to set a setting neutrally, always in the words of ``client.setting_source``
+    ("the mparticle:apiUrl setting or MPARTICLE_API_URL"); the provider's settings are the stack's
+    config, so each of those phrases becomes "`pulumi config set mparticle:apiUrl` or
+    MPARTICLE_API_URL" (with ``--secret`` for the client secret).
+    """
+    from ..client import setting_source
+
+    for key in c.ENV_VARS:
+        message = message.replace(setting_source(key), _pulumi_setting_source(key))
+    return message
+
+
+def with_pulumi_advice_error(error: ConfigurationError) -> ConfigurationError:
+    """A new ``ConfigurationError`` like ``error``, its message and each problem ``with_pulumi_advice``."""
+    from ..client import ConfigurationError
+
+    return ConfigurationError(
+        with_pulumi_advice(str(error)), problems=[with_pulumi_advice(problem) for problem in error.problems]
+    )
 
 
 class ResourceError(Exception):

@@ -41,7 +41,7 @@ def route_hint(api_url: str) -> str:
     return (
         f"The route looks wrong: check that mparticle:apiUrl (now {api_url!r}) is the API's base URL, such as "
         "https://api.mparticle.com or the proxy in front of it, below which the client requests "
-        "/platform/v2/workspaces/{workspaceId}/...; set it with `pulumi config set mparticle:apiUrl` or "
+        "/platform/v2/workspaces/{workspaceId}/...; set it with the mparticle:apiUrl setting or "
         "MPARTICLE_API_URL"
     )
 

@@ -87,21 +87,17 @@ def test_defaults_when_only_the_credential_is_given() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "env_var", "secret"),
-    [
-        ("mparticle:clientId", "MPARTICLE_CLIENT_ID", False),
-        ("mparticle:clientSecret", "MPARTICLE_CLIENT_SECRET", True),
-    ],
+    ("key", "env_var"),
+    [("mparticle:clientId", "MPARTICLE_CLIENT_ID"), ("mparticle:clientSecret", "MPARTICLE_CLIENT_SECRET")],
 )
-def test_missing_required_key_names_the_key_and_env_var(key: str, env_var: str, secret: bool) -> None:
+def test_missing_required_key_names_the_key_and_env_var(key: str, env_var: str) -> None:
     config = {k: v for k, v in FULL_CONFIG.items() if k != key}
     with pytest.raises(ConfigurationError) as caught:
         load_settings(config.get, environ={})
     message = str(caught.value)
     assert caught.value.problems == (message,)  # the only problem, in its own words
-    command = f"pulumi config set --secret {key}" if secret else f"pulumi config set {key}"
-    assert message == f"{key} is not set: set it with `{command}` or {env_var}"
-    assert ("--secret" in message) is secret
+    # Named neutrally: the client knows nothing of Pulumi (the provider adds `pulumi config set`).
+    assert message == f"{key} is not set: set it with the {key} setting or {env_var}"
 
 
 @pytest.mark.parametrize(
@@ -121,7 +117,7 @@ def test_bad_values_name_the_key(key: str, value: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_settings(config.get, environ={})
     assert str(caught.value).startswith(f"{key} ")
-    assert str(caught.value).endswith(f"set it with `pulumi config set {key}` or {c.ENV_VARS[key]}")
+    assert str(caught.value).endswith(f"set it with the {key} setting or {c.ENV_VARS[key]}")
     assert len(caught.value.problems) == 1
 
 
@@ -177,22 +173,22 @@ def test_load_settings_reports_every_problem_at_once_in_key_order() -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_settings(config.get, environ={})
     problems = [
-        "mparticle:clientId is not set: set it with `pulumi config set mparticle:clientId` or MPARTICLE_CLIENT_ID",
-        "mparticle:clientSecret is not set: set it with `pulumi config set --secret mparticle:clientSecret` or "
+        "mparticle:clientId is not set: set it with the mparticle:clientId setting or MPARTICLE_CLIENT_ID",
+        "mparticle:clientSecret is not set: set it with the mparticle:clientSecret setting or "
         "MPARTICLE_CLIENT_SECRET",
         "mparticle:workspaceId must be the numeric workspace id shown in the mParticle UI (got 'ws-12'); "
-        "set it with `pulumi config set mparticle:workspaceId` or MPARTICLE_WORKSPACE_ID",
+        "set it with the mparticle:workspaceId setting or MPARTICLE_WORKSPACE_ID",
         "mparticle:apiUrl must use https:// (got 'http://api.example.com'): plain http:// is only allowed for "
-        "loopback hosts (127.0.0.1, localhost, ::1); set it with `pulumi config set mparticle:apiUrl` or "
+        "loopback hosts (127.0.0.1, localhost, ::1); set it with the mparticle:apiUrl setting or "
         "MPARTICLE_API_URL",
         "mparticle:authUrl must be an absolute https:// URL such as https://api.mparticle.com (got 'ftp://auth'); "
-        "set it with `pulumi config set mparticle:authUrl` or MPARTICLE_AUTH_URL",
+        "set it with the mparticle:authUrl setting or MPARTICLE_AUTH_URL",
         "mparticle:maxAttempts must be a whole number (got 'many'); set it with "
-        "`pulumi config set mparticle:maxAttempts` or MPARTICLE_MAX_ATTEMPTS",
+        "the mparticle:maxAttempts setting or MPARTICLE_MAX_ATTEMPTS",
         "mparticle:maxRetryWait must be a finite number of seconds >= 0 (got -1.0); set it with "
-        "`pulumi config set mparticle:maxRetryWait` or MPARTICLE_MAX_RETRY_WAIT",
+        "the mparticle:maxRetryWait setting or MPARTICLE_MAX_RETRY_WAIT",
         "mparticle:timeout must be a number of seconds (got 'soon'); set it with "
-        "`pulumi config set mparticle:timeout` or MPARTICLE_TIMEOUT",
+        "the mparticle:timeout setting or MPARTICLE_TIMEOUT",
     ]
     assert caught.value.problems == tuple(problems)
     assert str(caught.value) == "8 problems with the mparticle settings:\n" + "\n".join(f"- {p}" for p in problems)
@@ -210,7 +206,7 @@ def test_client_settings_report_every_problem_at_once() -> None:
         "mparticle:timeout",
     ]
     assert caught.value.problems[0] == (
-        "mparticle:clientId is empty: set it with `pulumi config set mparticle:clientId` or MPARTICLE_CLIENT_ID"
+        "mparticle:clientId is empty: set it with the mparticle:clientId setting or MPARTICLE_CLIENT_ID"
     )
     assert str(caught.value).startswith("6 problems with the mparticle settings:\n- mparticle:clientId is empty")
 
@@ -258,7 +254,7 @@ def test_an_api_url_with_the_workspace_path_is_refused(given: str, suggested: st
     assert str(caught.value) == (
         f"mparticle:apiUrl must not contain the workspace path (got {given!r}): use {suggested!r}; the client "
         "adds /platform/v2/workspaces/{workspaceId} itself and takes the workspace from mparticle:workspaceId "
-        "or the resource's workspace_id; set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL"
+        "or the resource's workspace_id; set it with the mparticle:apiUrl setting or MPARTICLE_API_URL"
     )
 
 

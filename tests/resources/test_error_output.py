@@ -138,7 +138,10 @@ def test_a_transport_failure_shows_the_operation_error_only(emulator: EmulatorHa
     report, error = host_report(providers.data_model.create, engine_props(samples.data_model()))
     assert isinstance(error, OperationError)
     assert_short(report, error)
-    assert "mparticle:apiUrl" in report.splitlines()[-1]
+    assert report.splitlines()[-1].endswith(
+        "check that mparticle:apiUrl is right and reachable from here "
+        "(set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL)"
+    )
     assert f"{TransportError.__module__}.{TransportError.__name__}" not in report  # the cause is not chained
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_mparticle_wsync import _constants as c
 from pulumi_mparticle_wsync import wire
-from pulumi_mparticle_wsync.client import ConfigurationError
+from pulumi_mparticle_wsync.client import ConfigurationError, setting_source
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+from pulumi_mparticle_wsync.resources.errors import with_pulumi_advice
 
 from ..models import samples
 from .conftest import configured, stack_config
@@ -30,8 +32,33 @@ def test_missing_secret_names_the_config_key_and_variable(emulator: EmulatorHand
     providers = configured(stack_config(emulator, clientSecret=None))
     with pytest.raises(ConfigurationError) as missing:
         providers.data_model.create(engine_props(samples.data_model()))
-    assert "mparticle:clientSecret" in str(missing.value)
-    assert "MPARTICLE_CLIENT_SECRET" in str(missing.value)
+    assert str(missing.value) == (
+        "mparticle:clientSecret is not set: set it with `pulumi config set --secret mparticle:clientSecret` or "
+        "MPARTICLE_CLIENT_SECRET"
+    )
+    assert missing.value.problems == (str(missing.value),)
+
+
+@pytest.mark.usefixtures("no_env_settings")
+def test_every_problem_says_how_to_set_its_setting_with_pulumi(emulator: EmulatorHandle) -> None:
+    providers = configured(stack_config(emulator, clientId=None, apiUrl="http://api.example.com", timeout="0"))
+    with pytest.raises(ConfigurationError) as refused:
+        providers.data_model.create(engine_props(samples.data_model()))
+    assert [problem.rsplit("; ", 1)[-1].split(": ", 1)[-1] for problem in refused.value.problems] == [
+        "set it with `pulumi config set mparticle:clientId` or MPARTICLE_CLIENT_ID",
+        "set it with `pulumi config set mparticle:apiUrl` or MPARTICLE_API_URL",
+        "set it with `pulumi config set mparticle:timeout` or MPARTICLE_TIMEOUT",
+    ]
+    assert str(refused.value).startswith("3 problems with the mparticle settings:\n")
+    assert all(f"- {problem}" in str(refused.value) for problem in refused.value.problems)
+    assert " setting or MPARTICLE_" not in str(refused.value)  # none left in the client's neutral words
+
+
+@pytest.mark.parametrize("key", list(c.ENV_VARS))
+def test_the_pulumi_advice_replaces_the_clients_neutral_words_for_every_setting(key: str) -> None:
+    command = f"pulumi config set --secret {key}" if key in c.SECRET_CONFIG_KEYS else f"pulumi config set {key}"
+    neutral = f"{key} is wrong; set it with {setting_source(key)}"
+    assert with_pulumi_advice(neutral) == f"{key} is wrong; set it with `{command}` or {c.ENV_VARS[key]}"
 
 
 @pytest.mark.usefixtures("no_env_settings")

@@ -37,13 +37,17 @@ def logged(emulator: EmulatorHandle) -> list[tuple[str, str, int]]:
 
 
 def wrong_route_message(emulator: EmulatorHandle, verb: str, kind: str, method: str, object_id: str) -> str:
-    """The start of the provider's message: the object, the 404, why it is not taken as gone, the setting."""
+    """The start of the provider's message: the object, the 404, why it is not taken as gone, the setting
+    and how to set it with Pulumi (the client names it neutrally; the provider adds the command)."""
     base = f"/wrong/platform/v2/workspaces/{emulator.workspace_id}/{wire.DATA_MODELS}"
     return (
         f"{verb} {kind} {object_id!r} in workspace {emulator.workspace_id} failed: "
         f"{method} {base}/{object_id} -> 404: {UNKNOWN_ROUTE}; data model {object_id!r} could not be confirmed "
         f"missing (listing its collection, GET {base}, answered 404 too), so it is not taken as gone. "
-        f"The route looks wrong: check that mparticle:apiUrl (now '{emulator.url}/wrong') is the API's base URL"
+        f"The route looks wrong: check that mparticle:apiUrl (now '{emulator.url}/wrong') is the API's base URL, "
+        "such as https://api.mparticle.com or the proxy in front of it, below which the client requests "
+        "/platform/v2/workspaces/{workspaceId}/...; set it with `pulumi config set mparticle:apiUrl` or "
+        "MPARTICLE_API_URL"
     )
 
 
