@@ -14,9 +14,9 @@ from . import __version__, wire
 PACKAGE_NAME: Final = "pulumi-mparticle-wsync"
 USER_AGENT: Final = f"{PACKAGE_NAME}/{__version__}"
 
-# --- Retries (one policy for every request, token requests included) ----------------------
+# --- Retries: one budget per logical call, the token requests it needs included ----------
 DEFAULT_MAX_ATTEMPTS: Final = 5
-"""Attempts per logical call, the first one included."""
+"""Attempts per logical call, the first one included (a token request is part of an attempt)."""
 DEFAULT_MAX_RETRY_WAIT: Final = 60.0
 """Total seconds a logical call may spend sleeping between attempts."""
 DEFAULT_TIMEOUT: Final = 30.0

@@ -3,6 +3,9 @@
 Minting takes 1-3 s against mParticle and tokens cannot be revoked, so a process mints one per
 credential and every client of the process shares it (``shared_token_cache``). The cache holds
 its lock while minting: four provider threads asking at once cause one token request.
+
+A token request is one exchange, never retried here: it is part of the attempt of the call that
+needs the token, and that call's retry loop (with its one budget) tries again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import httpx
 from .. import _constants as c
 from .. import wire
 from ._responses import display_path, error_from_response, expect_object
-from ._retry import RetryPolicy, Timing, call_with_retries, exchange
+from ._retry import RetryPolicy, Timing, exchange
 from ._scrub import Scrubber
 from .errors import APIError, AuthenticationError
 
@@ -99,7 +102,11 @@ def mint_token(
     timing: Timing,
     scrubber: Scrubber,
 ) -> MintedToken:
-    """Ask the token endpoint for a client-credentials token, through the common retry loop."""
+    """Ask the token endpoint for a client-credentials token: one request.
+
+    A failure another try may fix raises ``RetryableFailure``, for the retry loop of the call that
+    needs the token; a refused credential raises ``AuthenticationError``.
+    """
     body = {
         wire.TOKEN_CLIENT_ID: client_id,
         wire.TOKEN_CLIENT_SECRET: client_secret,
@@ -108,12 +115,8 @@ def mint_token(
     }
     url = f"{auth_url}{wire.TOKEN_PATH}"
 
-    def attempt() -> httpx.Response:
-        return exchange(
-            http, http.build_request("POST", url, json=body), policy=policy, scrubber=scrubber, timing=timing
-        )
-
-    response = call_with_retries(attempt, policy=policy, timing=timing)
+    request = http.build_request("POST", url, json=body)
+    response = exchange(http, request, policy=policy, scrubber=scrubber, timing=timing)
     if response.status_code in (401, 403):
         refused = error_from_response(response, scrubber)
         raise AuthenticationError(

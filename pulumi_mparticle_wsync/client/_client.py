@@ -428,18 +428,26 @@ class WarehouseSyncClient:
         return exchange(self._http, request, policy=self._policy, scrubber=call.scrubber, timing=self._timing)
 
     def _token(self) -> str:
+        """The bearer token. Minting (or renewing) it is part of the current attempt: a token request
+        that fails retryably fails the attempt, and the call tries again within its own budget."""
         settings = self.settings
-        return self._tokens.token(
-            lambda: mint_token(
-                self._http,
-                auth_url=settings.auth_url,
-                client_id=settings.client_id,
-                client_secret=settings.client_secret,
-                policy=self._policy,
-                timing=self._timing,
-                scrubber=self._scrubber,
+        try:
+            return self._tokens.token(
+                lambda: mint_token(
+                    self._http,
+                    auth_url=settings.auth_url,
+                    client_id=settings.client_id,
+                    client_secret=settings.client_secret,
+                    policy=self._policy,
+                    timing=self._timing,
+                    scrubber=self._scrubber,
+                )
             )
-        )
+        except RetryableFailure as failure:
+            # The API request of this attempt was not sent: nothing of it can have been applied.
+            raise RetryableFailure(
+                failure.error, may_have_applied=False, retry_after=failure.retry_after
+            ) from failure.__cause__
 
     def _fetch_object(self, call: _Call, url: str) -> dict[str, Any] | None:
         """The object, or ``None`` on a 404 (unconfirmed: only for reading back a write just made)."""

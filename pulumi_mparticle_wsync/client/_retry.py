@@ -5,6 +5,13 @@ classifies one outcome) inside ``call_with_retries`` (which sleeps and tries aga
 must not blindly repeat a request (a POST whose answer was lost) look at
 ``RetryableFailure.may_have_applied`` and change what the next attempt does; they never loop
 on their own.
+
+One budget per call: ``call_with_retries`` runs a call's attempts, at most ``max_attempts`` of
+them and ``max_retry_wait`` seconds of waiting in all (``RetryPolicy``, defaults in
+``_constants``). An attempt is everything one try of the call sends: the token request it needs
+(a first token, or a new one after a 401), the API request, and a listing that proves a 404. A
+retryable failure of any of them fails the attempt; nothing else retries, so a token endpoint
+that answers 503 spends the same attempts and the same wait as the API would.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pulumi_mparticle_wsync.client import (
 )
 from pulumi_mparticle_wsync.client._retry import parse_retry_after
 
-from .client_fakes import WORKSPACE, make_harness
+from .client_fakes import WORKSPACE, Harness, connection_body, make_harness
 
 LIST_PATH = f"/platform/v2/workspaces/{WORKSPACE}/{wire.CONNECTIONS}"
 WALL_CLOCK = 1_700_000_000.0
@@ -195,3 +195,84 @@ def test_token_requests_go_through_the_same_retries() -> None:
     assert h.api.count("POST", wire.TOKEN_PATH) == 3
     assert h.api.tokens_issued == 1
     assert len(h.sleeps) == 2
+
+
+# --- one budget per call: the token requests it needs draw from it too ------------------------------
+
+
+def requests(h: Harness) -> list[str]:
+    return [call.split(" ", 1)[0] + (" token" if call.endswith(wire.TOKEN_PATH) else " api") for call in h.api.calls]
+
+
+def test_token_failures_and_api_failures_share_the_calls_attempts() -> None:
+    h = make_harness(max_attempts=5)
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503, times=2)
+    h.api.add_fault("status", path=LIST_PATH, status=503, times=10)
+    with pytest.raises(ServerError) as caught:
+        h.client.list(wire.CONNECTIONS)
+    assert caught.value.path == LIST_PATH
+    # Attempts 1 and 2 fail minting; 3 mints and fails the GET; 4 and 5 fail the GET: 5 attempts, 6 requests.
+    assert requests(h) == ["POST token"] * 3 + ["GET api"] * 3
+    assert len(h.sleeps) == 4
+
+
+def test_a_small_budget_is_spent_by_the_token_requests_first() -> None:
+    h = make_harness(max_attempts=3)
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503, times=2)
+    h.api.add_fault("status", path=LIST_PATH, status=503, times=10)
+    with pytest.raises(ServerError):
+        h.client.list(wire.CONNECTIONS)
+    assert requests(h) == ["POST token"] * 3 + ["GET api"]
+    assert len(h.sleeps) == 2
+
+
+def test_a_token_endpoint_that_keeps_failing_uses_the_calls_attempts_and_no_more() -> None:
+    h = make_harness(max_attempts=4)
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503, times=10)
+    with pytest.raises(ServerError) as caught:
+        h.client.list(wire.CONNECTIONS)
+    assert caught.value.path == wire.TOKEN_PATH
+    assert requests(h) == ["POST token"] * 4
+    assert len(h.sleeps) == 3
+
+
+def test_the_wait_budget_is_shared_by_the_token_requests_and_the_api_requests() -> None:
+    h = make_harness(max_retry_wait=10.0)
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503, retry_after="6")
+    h.api.add_fault("status", path=LIST_PATH, status=503, retry_after="6")
+    with pytest.raises(ServerError) as caught:
+        h.client.list(wire.CONNECTIONS)
+    assert caught.value.path == LIST_PATH
+    assert h.sleeps == [6.0]  # the second 6 s would overrun the 10 s of the call
+    assert requests(h) == ["POST token", "POST token", "GET api"]
+
+
+def test_a_401_and_its_token_renewal_are_one_attempt() -> None:
+    h = make_harness(max_attempts=2)
+    h.client.list(wire.CONNECTIONS)
+    h.api.calls.clear()
+    h.api.add_fault("unauthorized", path=LIST_PATH)
+    h.api.add_fault("status", path=LIST_PATH, status=503)
+    assert h.client.list(wire.CONNECTIONS) == []
+    # Attempt 1: refused, renewed, repeated (a 503); attempt 2: the answer. Two attempts: within the budget.
+    assert requests(h) == ["GET api", "POST token", "GET api", "GET api"]
+    assert len(h.sleeps) == 1
+
+
+def test_a_renewal_that_fails_is_retried_by_the_call_and_the_request_is_sent_once_renewed() -> None:
+    h = make_harness(max_attempts=2)
+    h.client.list(wire.CONNECTIONS)
+    h.api.calls.clear()
+    h.api.expire_all_tokens()
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503)
+    assert h.client.list(wire.CONNECTIONS) == []
+    assert requests(h) == ["GET api", "POST token", "POST token", "GET api"]
+    assert h.api.tokens_issued == 2
+
+
+def test_a_create_whose_token_request_failed_is_posted_without_looking_first() -> None:
+    # The POST was never sent: the next attempt repeats it, it does not look for an applied one.
+    h = make_harness()
+    h.api.add_fault("status", path=wire.TOKEN_PATH, status=503)
+    h.client.create(wire.CONNECTIONS, connection_body())
+    assert requests(h) == ["POST token", "POST token", "POST api"]
