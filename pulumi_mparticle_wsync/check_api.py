@@ -35,6 +35,7 @@ from .client import (
     WarehouseSyncError,
     load_settings,
 )
+from .schema.pipeline import STATE as PIPELINE_STATE
 
 EXIT_OK: Final = 0
 EXIT_DIFFERENCES: Final = 1
@@ -157,7 +158,7 @@ RUN_FIELDS: Final[dict[str, Field]] = {
 PIPELINE_STATUS_FIELDS: Final[dict[str, Field]] = {
     wire.PIPELINE_ID: STRING,
     wire.STATUS_FIELD: STRING,
-    wire.STATE: Field("enum", values=wire.PIPELINE_STATES),
+    wire.STATE: Field("enum", values=(PIPELINE_STATE.off, PIPELINE_STATE.on)),
     wire.LATEST_PIPELINE_RUN: Field("object", nullable=True, fields=RUN_FIELDS),
 }
 RUNS_PAGE_FIELDS: Final[dict[str, Field]] = {

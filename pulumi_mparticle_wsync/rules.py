@@ -159,34 +159,6 @@ def sql_problem(sql: str) -> str | None:
     return None
 
 
-def mapping_problem(mapping_type: str, source: object, destination: object, value: object) -> str | None:
-    """The rules for one field-transformation mapping (§5)."""
-    if mapping_type not in wire.MAPPING_TYPES:
-        return f"mapping_type {mapping_type!r} is not one of {', '.join(wire.MAPPING_TYPES)}"
-    if mapping_type == "column":
-        if not source:
-            return "a 'column' mapping needs source (the warehouse column)"
-        if not destination:
-            return "a 'column' mapping needs destination (a path such as events[].data.event_id)"
-        if value is not None:
-            return "a 'column' mapping takes no value: remove it or use mapping_type 'static'"
-    elif mapping_type == "static":
-        if not destination:
-            return "a 'static' mapping needs destination"
-        if value is None or value == "":
-            return "a 'static' mapping needs value (the constant to write)"
-        if source is not None:
-            return "a 'static' mapping must not have source: remove it or use mapping_type 'column'"
-    else:
-        if not source:
-            return "an 'ignore' mapping needs source (the column to drop)"
-        if destination is not None:
-            return "an 'ignore' mapping must not have destination: remove it"
-        if value is not None:
-            return "an 'ignore' mapping takes no value: remove it"
-    return None
-
-
 def parse_timestamp(value: str) -> datetime | None:
     """ISO 8601 with a timezone; ``None`` if it is not one."""
     try:

@@ -1,10 +1,10 @@
-"""Every name that travels on the wire, in one place.
+"""The names that travel on the wire besides the resources' fields, in one place.
 
 The contract is ``shared/spec/warehouse-sync-api.md``. Parts of it tagged **[R]** are
-reconstructions that a live account may correct; every such name is defined here and
-nowhere else, so a correction is a one-file change. The client encodes with these names,
-the emulator serves them, and ``mparticle-wsync check-api`` compares a live workspace
-against them. User-facing (Pulumi) names are ours and live in ``models/``.
+reconstructions that a live account may correct; every such name is defined here (a resource
+field's, with its tag, in that resource's ``schema/`` module) and nowhere else, so a correction is
+a one-line change. The client encodes with these names, the emulator serves them, and
+``mparticle-wsync check-api`` compares a live workspace against them.
 
 Tags in comments: [C] confirmed for v2, [v1] from the earlier version, [R] reconstructed.
 """
@@ -63,114 +63,12 @@ RATE_LIMIT_HEADER: Final = "X-mp-rate-limit-exceeded"
 # --- Connections (spec §3) ----------------------------------------------------------------
 SERVICE_PROVIDER: Final = "service_provider"  # [C]; compare case-insensitively
 SERVICE_PROVIDER_PARAM: Final = "serviceProvider"  # [C] GET /connections?serviceProvider=<provider>
-CONFIG: Final = "config"  # [C]
-CONNECTION_STATES: Final = ("active", "inactive")  # [C] values a client may send
-CONNECTION_SERVER_STATES: Final = ("active", "inactive", "new")  # [R] who sets "new"
 CONNECTION_STATUSES: Final = ("healthy", "faulted")  # [C] healthy, [R] faulted
 
-SNOWFLAKE: Final = "snowflake"
-BIGQUERY: Final = "bigquery"
-REDSHIFT: Final = "redshift"
-DATABRICKS: Final = "databricks"
-SERVICE_PROVIDERS: Final = (SNOWFLAKE, BIGQUERY, REDSHIFT, DATABRICKS)
-
-# Per provider: (required config keys, optional config keys, secret keys). All strings
-# unless listed in CONFIG_INTEGER_KEYS.
-CONFIG_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    SNOWFLAKE: (  # [C]
-        "account_identifier", "region", "warehouse", "database", "role", "user", "password",
-        "storage_integration",
-    ),
-    BIGQUERY: ("region", "project_id", "dataset_id", "service_account_id", "service_account_key"),  # [v1]/[R]
-    REDSHIFT: ("host", "database", "user", "password", "aws_iam_role_arn"),  # [C]/[R]
-    DATABRICKS: ("provider", "catalog", "schema"),  # [R]
-}
-CONFIG_OPTIONAL: Final[dict[str, tuple[str, ...]]] = {
-    SNOWFLAKE: ("aws_iam_user_arn", "aws_external_id"),  # [R] server fills them in when absent
-    BIGQUERY: (),
-    REDSHIFT: ("port",),  # [R] integer, default 5439
-    DATABRICKS: (),
-}
-CONFIG_SERVER_FILLED: Final[dict[str, tuple[str, ...]]] = {
-    SNOWFLAKE: ("aws_iam_user_arn", "aws_external_id"),  # [R]
-    BIGQUERY: (),
-    REDSHIFT: ("port",),
-    DATABRICKS: (),
-}
-CONFIG_SECRETS: Final[dict[str, tuple[str, ...]]] = {
-    SNOWFLAKE: ("password",),
-    BIGQUERY: ("service_account_key",),
-    REDSHIFT: ("password",),
-    DATABRICKS: (),
-}
-CONFIG_INTEGER_KEYS: Final = frozenset({"port"})
-REDSHIFT_DEFAULT_PORT: Final = 5439  # [R]
-
-# --- Data models (spec §4) ----------------------------------------------------------------
-DATA_MODEL_TYPE: Final = "type"  # [v1]
-DATA_MODEL_TYPE_SQL: Final = "sql"  # [v1]
-SQL_QUERY: Final = "sql_query"  # [R] placement: inside CONFIG (top level in v1)
-DATA_MODEL_STATES: Final = ("active", "inactive")  # [R]
-
-# --- Field transformations (spec §5) ------------------------------------------------------
-DESTINATION_TYPE: Final = "destination_type"  # [C]
-DESTINATION_TYPE_EVENT_BATCH: Final = "event_batch"  # [C]
-MAPPINGS: Final = "mappings"  # [C]
-MAPPING_TYPE: Final = "mapping_type"  # [C]
-MAPPING_SOURCE: Final = "source"  # [C]
-MAPPING_DESTINATION: Final = "destination"  # [C]
-MAPPING_VALUE: Final = "value"  # [C]
-MAPPING_TYPES: Final = ("column", "static", "ignore")  # [C]
-
-# --- Pipelines (spec §6) ------------------------------------------------------------------
-PIPELINE_TYPE: Final = "pipeline_type"  # [R]
-PIPELINE_TYPES: Final = ("user_attributes", "events")  # [R]
-CONNECTION_ID: Final = "connection_id"  # [v1]
-DATA_MODEL_ID: Final = "data_model_id"  # [v1]
-FIELD_TRANSFORMATION_ID: Final = "field_transformation_id"  # [R] name
-PIPELINE_REFERENCES: Final = (
-    (CONNECTION_ID, CONNECTIONS),
-    (DATA_MODEL_ID, DATA_MODELS),
-    (FIELD_TRANSFORMATION_ID, FIELD_TRANSFORMATIONS),
-)
-"""A pipeline's fields naming another object of its workspace, and that object's collection."""
-PARTNER_FEED_ID: Final = "partner_feed_id"  # [v1]
-PARTNER_FEED_KEY: Final = "partner_feed_key"  # [v1] secret
-PIPELINE_STATES: Final = ("active", "paused")  # [C] paused
-PIPELINE_STATE_ACTIVE: Final = "active"
-PIPELINE_STATE_PAUSED: Final = "paused"
-ENVIRONMENT: Final = "environment"  # [v1]
-ENVIRONMENTS: Final = ("development", "production")  # [v1]
-DATA_PLAN_ID: Final = "data_plan_id"  # [R]
-DATA_PLAN_VERSION: Final = "data_plan_version"  # [R]
-
-SYNC_MODE: Final = "sync_mode"
-SYNC_MODE_TYPE: Final = "type"
-SYNC_MODE_TYPES: Final = ("full", "incremental")  # [C] incremental, [R] full
-SYNC_ITERATOR_FIELD: Final = "iterator_field"  # [R]
-SYNC_ITERATOR_DATA_TYPE: Final = "iterator_data_type"  # [v1]
-ITERATOR_DATA_TYPES: Final = (  # [v1]
-    "timestamp", "timestamp_ltz", "timestamp_ntz", "timestamp_tz", "datetime", "date",
-    "timestamp_unixtime_ms", "timestamp_unixtime_s",
-)
-SYNC_FROM: Final = "from"  # [R] placement
-SYNC_UNTIL: Final = "until"  # [R] placement
-
-SCHEDULE: Final = "schedule"
-SCHEDULE_TYPE: Final = "type"
-SCHEDULE_TYPES: Final = ("interval", "once", "on_demand")  # [R] names
-SCHEDULE_INTERVAL: Final = "interval"
-SCHEDULE_ONCE: Final = "once"
-SCHEDULE_ON_DEMAND: Final = "on_demand"
-SCHEDULE_FREQUENCY: Final = "frequency"
-FREQUENCIES: Final = ("hourly", "daily", "weekly", "monthly")  # [v1]
-SCHEDULE_START: Final = "start"  # [v1]
-SCHEDULE_END: Final = "end"  # [v1]
+# The fields of each resource -- names, wire names, enum values, secrets, server-filled values
+# and their tags -- are declared once, in ``schema/`` (one module per resource).
 
 MAX_ACTIVE_PIPELINES: Final = 5  # [C]
-
-# Secret fields per collection, as (path within the body). Write-only on the wire.
-PIPELINE_SECRETS: Final = (PARTNER_FEED_KEY,)
 
 # --- The [R] choices where two behaviours are plausible (spec §8) ---------------------------
 # The client accepts both forms of each; the emulator can be switched between them.

@@ -19,8 +19,8 @@ CONNECTION: dict[str, Any] = {
     wire.ID: "warehouse",
     wire.NAME: "Warehouse",
     wire.STATE: "active",
-    wire.SERVICE_PROVIDER: wire.SNOWFLAKE,
-    wire.CONFIG: {
+    wire.SERVICE_PROVIDER: 'snowflake',
+    'config': {
         "account_identifier": "xy12345",
         "region": "us-central1.gcp",
         "warehouse": "COMPUTE_WH",
@@ -34,43 +34,43 @@ CONNECTION: dict[str, Any] = {
 DATA_MODEL: dict[str, Any] = {
     wire.ID: "users",
     wire.NAME: "Users",
-    wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
+    'type': 'sql',
     wire.STATE: "active",
-    wire.CONFIG: {wire.SQL_QUERY: "SELECT email, plan FROM users"},
+    'config': {'sql_query': "SELECT email, plan FROM users"},
 }
 TRANSFORMATION: dict[str, Any] = {
     wire.ID: "events-map",
     wire.NAME: "Event mapping",
-    wire.DESTINATION_TYPE: wire.DESTINATION_TYPE_EVENT_BATCH,
-    wire.MAPPINGS: [
+    'destination_type': 'event_batch',
+    'mappings': [
         {
-            wire.MAPPING_TYPE: "column",
-            wire.MAPPING_SOURCE: "id",
-            wire.MAPPING_DESTINATION: "events[].data.id",
+            'mapping_type': "column",
+            'source': "id",
+            'destination': "events[].data.id",
         },
-        {wire.MAPPING_TYPE: "ignore", wire.MAPPING_SOURCE: "internal"},
+        {'mapping_type': "ignore", 'source': "internal"},
     ],
 }
 PIPELINE: dict[str, Any] = {
     wire.ID: "nightly",
     wire.NAME: "Nightly",
-    wire.PIPELINE_TYPE: "events",
-    wire.CONNECTION_ID: "warehouse",
-    wire.DATA_MODEL_ID: "users",
-    wire.FIELD_TRANSFORMATION_ID: "events-map",
-    wire.PARTNER_FEED_KEY: "feed-key-check-api-secret",
+    'pipeline_type': "events",
+    'connection_id': "warehouse",
+    'data_model_id': "users",
+    'field_transformation_id': "events-map",
+    'partner_feed_key': "feed-key-check-api-secret",
     wire.STATE: "active",
-    wire.SYNC_MODE: {
-        wire.SYNC_MODE_TYPE: "incremental",
-        wire.SYNC_ITERATOR_FIELD: "updated_at",
-        wire.SYNC_ITERATOR_DATA_TYPE: "timestamp",
+    'sync_mode': {
+        'type': "incremental",
+        'iterator_field': "updated_at",
+        'iterator_data_type': "timestamp",
     },
-    wire.SCHEDULE: {
-        wire.SCHEDULE_TYPE: wire.SCHEDULE_INTERVAL,
-        wire.SCHEDULE_FREQUENCY: "daily",
-        wire.SCHEDULE_START: "2024-01-01T00:15:00Z",
+    'schedule': {
+        'type': 'interval',
+        'frequency': "daily",
+        'start': "2024-01-01T00:15:00Z",
     },
-    wire.ENVIRONMENT: "production",
+    'environment': "production",
 }
 
 
@@ -158,7 +158,7 @@ def test_an_object_edited_out_of_band_is_reported(
         workspace, wire.CONNECTIONS, "warehouse", {"surprise_field": 1, wire.STATE: "archived"}
     )
     emulator.control.edit_object(
-        workspace, wire.PIPELINES, "nightly", {wire.SCHEDULE: {wire.SCHEDULE_FREQUENCY: "yearly"}}
+        workspace, wire.PIPELINES, "nightly", {'schedule': {'frequency': "yearly"}}
     )
     code, out, _ = run_check(emulator, monkeypatch)
     assert code == 1
@@ -370,8 +370,8 @@ def lines(report: check_api.Report) -> list[str]:
 
 def snowflake_served(**changes: Any) -> dict[str, Any]:
     connection = served(CONNECTION, **changes)
-    del connection[wire.CONFIG]["password"]
-    connection[wire.CONFIG].update({"aws_iam_user_arn": "arn:aws:iam::1:user/x", "aws_external_id": "e"})
+    del connection['config']["password"]
+    connection['config'].update({"aws_iam_user_arn": "arn:aws:iam::1:user/x", "aws_external_id": "e"})
     return connection
 
 
@@ -383,9 +383,9 @@ def test_crafted_matching_connection() -> None:
 
 def test_secret_in_clear_text_wrong_types_and_timestamp_format() -> None:
     connection = snowflake_served(**{wire.CREATED_ON: "2024-05-01T10:00:00Z", wire.NAME: 5})
-    connection[wire.CONFIG]["password"] = "plain"
-    connection[wire.CONFIG]["database"] = None
-    del connection[wire.CONFIG]["aws_external_id"]
+    connection['config']["password"] = "plain"
+    connection['config']["database"] = None
+    del connection['config']["aws_external_id"]
     connection[wire.ERRORS] = [{"message": 3}]
     report = audit({**empty_lists(), wire.CONNECTIONS: [connection]})
     assert sorted(lines(report)) == sorted(
@@ -437,8 +437,8 @@ def test_list_envelopes_and_missing_collection_paths_are_differences() -> None:
 
 
 def test_run_answers_are_checked() -> None:
-    pipeline = served(PIPELINE, **{wire.PARTNER_FEED_ID: 12})
-    del pipeline[wire.PARTNER_FEED_KEY]
+    pipeline = served(PIPELINE, **{'partner_feed_id': 12})
+    del pipeline['partner_feed_key']
     run = {
         wire.PIPELINE_RUN_ID: "1",
         wire.PIPELINE_ID: "nightly",

@@ -83,10 +83,10 @@ def _served(
 ) -> dict[str, Any]:
     """What the API serves after a create from ``inputs``: the body, server fields, no secrets."""
     served = schema.to_wire(inputs, object_id)
-    for secret_key in ("password", wire.PARTNER_FEED_KEY):
+    for secret_key in ("password", 'partner_feed_key'):
         served.pop(secret_key, None)
-        if isinstance(served.get(wire.CONFIG), dict):
-            served[wire.CONFIG].pop(secret_key, None)
+        if isinstance(served.get('config'), dict):
+            served['config'].pop(secret_key, None)
     served.update({wire.STATUS_FIELD: "healthy", wire.ERRORS: [], wire.CREATED_ON: created_on,
                    wire.CREATED_BY: "ops@example.com", wire.LAST_MODIFIED_ON: None, wire.LAST_MODIFIED_BY: None})
     served.setdefault(wire.STATE, "active")
@@ -198,11 +198,11 @@ def test_an_object_without_a_creation_time_is_not_taken() -> None:
 def test_an_object_whose_content_differs_is_not_a_candidate_and_the_field_is_named() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     other_query = _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d",
-                          changes={wire.CONFIG: {wire.SQL_QUERY: "SELECT email FROM db.s.other"}})
+                          changes={'config': {'sql_query': "SELECT email FROM db.s.other"}})
     decision = _decide(pending, other_query)
     assert decision.outcome is Outcome.NOT_CREATED
     assert decision.ignored == (
-        Ignored("users-1a2b3c4d", f"differs from the inputs in {wire.CONFIG}.{wire.SQL_QUERY}"),
+        Ignored("users-1a2b3c4d", f"differs from the inputs in {'config'}.{'sql_query'}"),
     )
 
 
@@ -247,12 +247,12 @@ def test_write_only_secrets_do_not_stop_a_match_and_served_fields_we_did_not_sen
                       "storage_integration": "mp_us1_1_2_s3"},
     }
     omitted = _served(CONNECTION, inputs, "warehouse-1a2b3c4d")
-    omitted[wire.CONFIG].update(aws_iam_user_arn="arn:aws:iam::1:user/x", aws_external_id="e-1")  # server-filled
+    omitted['config'].update(aws_iam_user_arn="arn:aws:iam::1:user/x", aws_external_id="e-1")  # server-filled
     decision = _decide(_pending(CONNECTION, "warehouse", inputs), omitted)
     assert (decision.outcome, decision.object_id) == (Outcome.IMPORT, "warehouse-1a2b3c4d")
 
     masked = copy.deepcopy(omitted)
-    masked[wire.CONFIG]["password"] = wire.MASKED_SECRET
+    masked['config']["password"] = wire.MASKED_SECRET
     assert _decide(_pending(CONNECTION, "warehouse", inputs), masked).outcome is Outcome.IMPORT
 
 

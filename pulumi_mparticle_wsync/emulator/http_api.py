@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import wire
+from ..schema import CONNECTION
 from .errors import bad_request
 from .http_common import json_answer, no_content, read_json
 from .paths import workspace_problem
@@ -43,8 +44,9 @@ def api_routes(state: EmulatorState) -> list[Route]:
     async def list_objects(request: Request, workspace_id: str) -> Response:
         collection = request.path_params["collection"]
         provider = request.query_params.get(wire.SERVICE_PROVIDER_PARAM)
-        if collection == wire.CONNECTIONS and provider is not None and provider.lower() not in wire.SERVICE_PROVIDERS:
-            raise bad_request(f"{wire.SERVICE_PROVIDER_PARAM}: use one of {', '.join(wire.SERVICE_PROVIDERS)}")
+        providers = [f.variant.value for f in CONNECTION.variants if f.variant is not None]
+        if collection == wire.CONNECTIONS and provider is not None and provider.lower() not in providers:
+            raise bad_request(f"{wire.SERVICE_PROVIDER_PARAM}: use one of {', '.join(providers)}")
         if collection != wire.CONNECTIONS:
             provider = None
         return json_answer(service.list_objects(workspace_id, collection, provider))

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from .. import rules, wire
+from ..schema import PIPELINE, value_at
 from .clock import format_timestamp
 
 TRIGGERED_SECONDS: Final = 2.0
@@ -33,7 +34,7 @@ def new_run_record(pipeline: Mapping[str, Any], now: float, interval_start: str,
         "triggered_at": math.floor(now * 1000) / 1000,
         "outcome": outcome,
         "run_type": RUN_TYPE_MANUAL,
-        "pipeline_type": pipeline.get(wire.PIPELINE_TYPE),
+        "pipeline_type": value_at(pipeline, PIPELINE.wire_path("pipeline_type")),
         "data_interval_start": interval_start,
         "data_interval_end": format_timestamp(now),
     }
@@ -54,8 +55,7 @@ def interval_start(pipeline: Mapping[str, Any], previous_runs: Sequence[Mapping[
     for record in reversed(previous_runs):
         if run_status(record, now) == OUTCOME_SUCCESS:
             return str(record["data_interval_end"])
-    schedule = pipeline.get(wire.SCHEDULE)
-    start = schedule.get(wire.SCHEDULE_START) if isinstance(schedule, dict) else None
+    start = value_at(pipeline, PIPELINE.wire_path("schedule.start"))
     if isinstance(start, str) and (parsed := rules.parse_timestamp(start)) is not None:
         return format_timestamp(parsed.timestamp())
     created = pipeline.get(wire.CREATED_ON)

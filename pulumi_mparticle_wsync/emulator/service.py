@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .. import rules, wire
-from ..schema import ResourceSchema
+from ..schema import PIPELINE, ResourceSchema, value_at
+from ..schema.pipeline import SCHEDULE_TYPES
+from ..schema.pipeline import STATE as PIPELINE_STATE
 from . import runs
 from .acceptance import WriteContext, immutable_keys, normalise, schema_of
 from .clock import Clock
@@ -24,6 +26,7 @@ from .switches import Switches
 from .validation import shown
 
 HEALTHY: Final = wire.CONNECTION_STATUSES[0]
+ON_DEMAND: Final = SCHEDULE_TYPES.to_wire("on_demand")
 DEFAULT_RUNS_PAGE_SIZE: Final = 50
 MAX_RUNS_PAGE_SIZE: Final = 1000
 
@@ -87,7 +90,7 @@ class WarehouseSyncService:
                 raise self._duplicate(kind, object_id, workspace_id)
             if collection == wire.PIPELINES:
                 self._check_references(workspace_id, document)
-                if document.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE:
+                if document.get(wire.STATE) == PIPELINE_STATE.off:
                     self._check_active_limit(workspace_id, object_id)
             document.update(
                 {
@@ -117,8 +120,8 @@ class WarehouseSyncService:
             self._check_immutable(kind, previous, document)
             if collection == wire.PIPELINES:
                 self._check_references(workspace_id, document)
-                resumed = previous.get(wire.STATE) != wire.PIPELINE_STATE_ACTIVE
-                if resumed and document.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE:
+                resumed = previous.get(wire.STATE) != PIPELINE_STATE.off
+                if resumed and document.get(wire.STATE) == PIPELINE_STATE.off:
                     self._check_active_limit(workspace_id, object_id)
             for key in (wire.STATUS_FIELD, wire.ERRORS, wire.CREATED_ON, wire.CREATED_BY):
                 document[key] = previous.get(key)
@@ -174,12 +177,11 @@ class WarehouseSyncService:
         check_path_id(pipeline_id)
         with self._store.transaction():
             pipeline = self._require(workspace_id, kind, pipeline_id)
-            schedule = pipeline.get(wire.SCHEDULE)
-            schedule_type = schedule.get(wire.SCHEDULE_TYPE) if isinstance(schedule, dict) else None
-            if schedule_type != wire.SCHEDULE_ON_DEMAND:
+            schedule_type = value_at(pipeline, PIPELINE.wire_path("schedule.type"))
+            if schedule_type != ON_DEMAND:
                 raise bad_request(
                     f"Pipeline {pipeline_id} has schedule.type {schedule_type}: only "
-                    f"{wire.SCHEDULE_ON_DEMAND} pipelines can be triggered"
+                    f"{ON_DEMAND} pipelines can be triggered"
                 )
             now = self._clock.now()
             previous = [run.record for run in self._store.runs(workspace_id, pipeline_id)]
@@ -290,13 +292,13 @@ class WarehouseSyncService:
         active = [
             str(p.get(wire.ID))
             for p in self._store.list_documents(workspace_id, wire.PIPELINES)
-            if p.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE and p.get(wire.ID) != pipeline_id
+            if p.get(wire.STATE) == PIPELINE_STATE.off and p.get(wire.ID) != pipeline_id
         ]
         if len(active) >= wire.MAX_ACTIVE_PIPELINES:
             raise bad_request(
                 f"state: workspace {workspace_id} already has {len(active)} active pipelines "
                 f"({', '.join(active)}), the most allowed is {wire.MAX_ACTIVE_PIPELINES}: pause one first, "
-                f"or use state {wire.PIPELINE_STATE_PAUSED}"
+                f"or use state {PIPELINE_STATE.on}"
             )
 
     def _check_not_referenced(self, workspace_id: str, kind: ResourceSchema, object_id: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import wire
 from ..schema import Block, Enum, Field, ListOf, ResourceSchema, Switch, WholeNumber
+from ..schema import value_at as served_at
 from ._common import as_int, prefer_previous, same_value, without_nones
 
 
@@ -21,16 +22,6 @@ def _put(body: dict[str, Any], path: str, value: Any) -> None:
     for parent in parents:
         body = body.setdefault(parent, {})
     body[key] = value
-
-
-def served_at(served: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path of a served object; ``None`` when any step is missing."""
-    value: Any = served
-    for key in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
 
 
 def _encode(value_type: Any, value: Any) -> Any:

@@ -11,6 +11,7 @@ import pulumi.dynamic
 
 from .. import wire
 from ..models import PIPELINE
+from ..schema.pipeline import STATE as PIPELINE_STATE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import plain, resource_options, resource_props
@@ -64,7 +65,7 @@ class PipelineProvider(WarehouseSyncProvider):
             served = client.list(wire.PIPELINES, workspace_id=workspace)
         except WarehouseSyncError:
             return ""
-        active = [p for p in served if p.get(wire.STATE) == wire.PIPELINE_STATE_ACTIVE]
+        active = [p for p in served if p.get(wire.STATE) == PIPELINE_STATE.off]
         if len(active) < wire.MAX_ACTIVE_PIPELINES:
             return ""
         return (

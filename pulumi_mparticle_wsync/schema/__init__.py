@@ -36,6 +36,7 @@ from ._declare import (
     WholeNumber,
     WorkspaceId,
     broken_rules,
+    value_at,
 )
 from .connection import CONNECTION
 from .data_model import DATA_MODEL
@@ -79,4 +80,5 @@ __all__ = [
     "WholeNumber",
     "WorkspaceId",
     "broken_rules",
+    "value_at",
 ]

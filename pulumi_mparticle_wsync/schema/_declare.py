@@ -360,6 +360,16 @@ class ResourceSchema:
     def field(self, name: str) -> Field:
         return next(f for f in self.all_fields if f.name == name)
 
+    def wire_path(self, path: str) -> str:
+        """The dotted wire path of an argument path: ``schedule.type`` -> ``schedule.type``,
+        ``paused`` -> ``state``, ``sync_mode.from_`` -> ``sync_mode.from``."""
+        fields, parts = self.all_fields, []
+        for name in path.split("."):
+            field = next(f for f in fields if f.name == name)
+            parts.append(str(field.wire))
+            fields = field.block.fields if field.block is not None else ()
+        return ".".join(parts)
+
     @property
     def all_fields(self) -> tuple[Field, ...]:
         from .common import COMMON_FIELDS
@@ -404,3 +414,13 @@ def wire_secret_paths(fields: tuple[Field, ...], prefix: tuple[str, ...] = ()) -
             yield here
         elif isinstance(f.type, Block):
             yield from wire_secret_paths(f.type.fields, here)
+
+
+def value_at(document: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted wire path of a served object; ``None`` when any step is missing."""
+    value: Any = document
+    for key in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value

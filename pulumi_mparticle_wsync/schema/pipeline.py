@@ -31,6 +31,7 @@ ITERATOR_DATA_TYPES: Final = Enum(
     )
 )
 FREQUENCIES: Final = Enum(same_names("hourly", "daily", "weekly", "monthly"))
+SCHEDULE_TYPES: Final = Enum(same_names("interval", "once", "on_demand"))
 STATE: Final = Switch(on="paused", off="active")
 
 SYNC_MODE: Final = Block(
@@ -66,7 +67,7 @@ SYNC_MODE: Final = Block(
 SCHEDULE: Final = Block(
     "ScheduleArgs",
     (
-        Field("type", Enum(same_names("interval", "once", "on_demand")), "`interval`, `once` or `on_demand`.",
+        Field("type", SCHEDULE_TYPES, "`interval`, `once` or `on_demand`.",
               wire="type", tag="reconstructed", required=True),
         Field("frequency", FREQUENCIES, "Interval only (required).", wire="frequency", tag="v1"),
         Field("start", Timestamp(),

@@ -272,8 +272,8 @@ class FakeAPI:
                 wire.LAST_MODIFIED_BY: None,
             }
         )
-        if wire.PARTNER_FEED_KEY in stored:
-            stored[wire.PARTNER_FEED_ID] = 4242
+        if 'partner_feed_key' in stored:
+            stored['partner_feed_id'] = 4242
         return stored
 
     def _served(self, collection: str, stored: dict[str, Any]) -> dict[str, Any]:
@@ -286,7 +286,7 @@ class FakeAPI:
 
 
 def _hide_secrets(node: Any, mode: str) -> None:
-    secret_keys = {k for keys in wire.CONFIG_SECRETS.values() for k in keys} | set(wire.PIPELINE_SECRETS)
+    secret_keys = {"password", "service_account_key", "partner_feed_key"}
     if isinstance(node, dict):
         for key in list(node):
             if key in secret_keys:
@@ -370,8 +370,8 @@ def connection_body(object_id: str = "warehouse", **overrides: Any) -> dict[str,
         wire.ID: object_id,
         wire.NAME: "Main warehouse",
         wire.STATE: "active",
-        wire.SERVICE_PROVIDER: wire.SNOWFLAKE,
-        wire.CONFIG: {
+        wire.SERVICE_PROVIDER: 'snowflake',
+        'config': {
             "account_identifier": "xy12345",
             "region": "us-central1.gcp",
             "warehouse": "COMPUTE_WH",
@@ -390,18 +390,18 @@ def pipeline_body(object_id: str = "nightly", **overrides: Any) -> dict[str, Any
     body: dict[str, Any] = {
         wire.ID: object_id,
         wire.NAME: "Nightly users",
-        wire.PIPELINE_TYPE: "user_attributes",
-        wire.CONNECTION_ID: "warehouse",
-        wire.DATA_MODEL_ID: "users",
-        wire.FIELD_TRANSFORMATION_ID: None,
-        wire.PARTNER_FEED_KEY: "feed-key-secret-123",
+        'pipeline_type': "user_attributes",
+        'connection_id': "warehouse",
+        'data_model_id': "users",
+        'field_transformation_id': None,
+        'partner_feed_key': "feed-key-secret-123",
         wire.STATE: "active",
-        wire.SYNC_MODE: {wire.SYNC_MODE_TYPE: "full"},
-        wire.SCHEDULE: {
-            wire.SCHEDULE_TYPE: wire.SCHEDULE_ON_DEMAND,
-            wire.SCHEDULE_START: "2024-01-01T00:00:00Z",
+        'sync_mode': {'type': "full"},
+        'schedule': {
+            'type': 'on_demand',
+            'start': "2024-01-01T00:00:00Z",
         },
-        wire.ENVIRONMENT: "development",
+        'environment': "development",
     }
     body.update(overrides)
     return body

@@ -58,8 +58,8 @@ def connection(object_id: str = "warehouse", **changes: Any) -> dict[str, Any]:
         wire.ID: object_id,
         wire.NAME: "Warehouse",
         wire.STATE: "active",
-        wire.SERVICE_PROVIDER: wire.SNOWFLAKE,
-        wire.CONFIG: {
+        wire.SERVICE_PROVIDER: 'snowflake',
+        'config': {
             "account_identifier": "xy12345",
             "region": "us-central1.gcp",
             "warehouse": "COMPUTE_WH",
@@ -78,9 +78,9 @@ def data_model(object_id: str = "users", **changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         wire.ID: object_id,
         wire.NAME: "Users",
-        wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
+        'type': 'sql',
         wire.STATE: "active",
-        wire.CONFIG: {wire.SQL_QUERY: "SELECT email, plan FROM users"},
+        'config': {'sql_query': "SELECT email, plan FROM users"},
     }
     body.update(changes)
     return body
@@ -90,17 +90,17 @@ def transformation(object_id: str = "events-map", **changes: Any) -> dict[str, A
     body: dict[str, Any] = {
         wire.ID: object_id,
         wire.NAME: "Event mapping",
-        wire.DESTINATION_TYPE: wire.DESTINATION_TYPE_EVENT_BATCH,
-        wire.MAPPINGS: [
+        'destination_type': 'event_batch',
+        'mappings': [
             {
-                wire.MAPPING_TYPE: "column",
-                wire.MAPPING_SOURCE: "id",
-                wire.MAPPING_DESTINATION: "events[].data.id",
+                'mapping_type': "column",
+                'source': "id",
+                'destination': "events[].data.id",
             },
             {
-                wire.MAPPING_TYPE: "static",
-                wire.MAPPING_DESTINATION: "events[].event_type",
-                wire.MAPPING_VALUE: "x",
+                'mapping_type': "static",
+                'destination': "events[].event_type",
+                'value': "x",
             },
         ],
     }
@@ -112,17 +112,17 @@ def pipeline(object_id: str = "nightly", **changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         wire.ID: object_id,
         wire.NAME: "Nightly",
-        wire.PIPELINE_TYPE: "user_attributes",
-        wire.CONNECTION_ID: "warehouse",
-        wire.DATA_MODEL_ID: "users",
-        wire.PARTNER_FEED_KEY: "feed-key-emulator-secret",
+        'pipeline_type': "user_attributes",
+        'connection_id': "warehouse",
+        'data_model_id': "users",
+        'partner_feed_key': "feed-key-emulator-secret",
         wire.STATE: "active",
-        wire.SYNC_MODE: {wire.SYNC_MODE_TYPE: "full"},
-        wire.SCHEDULE: {
-            wire.SCHEDULE_TYPE: wire.SCHEDULE_ON_DEMAND,
-            wire.SCHEDULE_START: "2024-01-01T00:00:00Z",
+        'sync_mode': {'type': "full"},
+        'schedule': {
+            'type': 'on_demand',
+            'start': "2024-01-01T00:00:00Z",
         },
-        wire.ENVIRONMENT: "development",
+        'environment': "development",
     }
     body.update(changes)
     return body
@@ -180,9 +180,9 @@ def test_served_secrets_follow_the_switch(
     emulator.control.set_switches(secret_mode=secret_mode)
     created = client.create(wire.CONNECTIONS, connection())
     if secret_mode == wire.SECRET_MODE_OMIT:
-        assert "password" not in created[wire.CONFIG]
+        assert "password" not in created['config']
     else:
-        assert created[wire.CONFIG]["password"] == wire.MASKED_SECRET
+        assert created['config']["password"] == wire.MASKED_SECRET
 
 
 def test_replace_of_a_missing_object_is_not_found(client: WarehouseSyncClient) -> None:

@@ -24,7 +24,7 @@ def test_round_trip_keeps_unknown_fields_and_omits_secrets() -> None:
     served = h.client.get(wire.CONNECTIONS, "warehouse")
     assert served is not None
     assert served["added_by_a_later_api_version"] is True
-    assert "password" not in served[wire.CONFIG]
+    assert "password" not in served['config']
     assert [obj[wire.ID] for obj in h.client.list(wire.CONNECTIONS)] == ["warehouse"]
 
 
@@ -44,7 +44,7 @@ def test_replace_puts_the_full_body_with_the_path_id() -> None:
     replaced = h.client.replace(wire.CONNECTIONS, "warehouse", body)
     assert replaced[wire.NAME] == "Renamed"
     assert h.api.bodies[-1][wire.ID] == "warehouse"
-    assert h.api.bodies[-1][wire.CONFIG]["password"] == "hunter2-very-secret"
+    assert h.api.bodies[-1]['config']["password"] == "hunter2-very-secret"
     assert h.api.calls[-1] == f"PUT {BASE}/{wire.CONNECTIONS}/warehouse"
 
 

@@ -166,7 +166,7 @@ def test_no_secret_sent_in_the_body_appears_in_an_error(status: int) -> None:
     h = make_harness(max_attempts=1)
     bigquery_key = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE\\n"}'
     body = connection_body(
-        service_provider=wire.BIGQUERY,
+        service_provider='bigquery',
         config={
             "region": "us-east4",
             "project_id": "p",

@@ -36,9 +36,9 @@ def test_identical_object_with_server_fields_matches() -> None:
 def test_omitted_and_masked_secrets_match() -> None:
     sent = connection_body()
     omitted = served_from(sent)
-    del omitted[wire.CONFIG]["password"]
+    del omitted['config']["password"]
     masked = served_from(sent)
-    masked[wire.CONFIG]["password"] = wire.MASKED_SECRET
+    masked['config']["password"] = wire.MASKED_SECRET
     assert differences(wire.CONNECTIONS, sent, omitted) == []
     assert differences(wire.CONNECTIONS, sent, masked) == []
 
@@ -46,7 +46,7 @@ def test_omitted_and_masked_secrets_match() -> None:
 def test_a_served_secret_with_another_value_differs() -> None:
     sent = connection_body()
     served = served_from(sent)
-    served[wire.CONFIG]["password"] = "something-else"
+    served['config']["password"] = "something-else"
     assert differences(wire.CONNECTIONS, sent, served) == ["config.password"]
 
 
@@ -61,62 +61,62 @@ def test_provider_case_is_ignored_but_provider_is_not() -> None:
 def test_server_filled_config_keys_are_ignored_unless_sent() -> None:
     sent = connection_body()
     served = served_from(sent)
-    served[wire.CONFIG].update({"aws_iam_user_arn": "arn:aws:iam::1:user/x", "aws_external_id": "ext"})
+    served['config'].update({"aws_iam_user_arn": "arn:aws:iam::1:user/x", "aws_external_id": "ext"})
     assert differences(wire.CONNECTIONS, sent, served) == []
-    sent[wire.CONFIG]["aws_external_id"] = "mine"
+    sent['config']["aws_external_id"] = "mine"
     assert differences(wire.CONNECTIONS, sent, served) == ["config.aws_external_id"]
 
 
 def test_redshift_port_compares_as_a_number() -> None:
-    sent = {wire.ID: "r", wire.CONFIG: {"port": 5439}}
-    assert differences(wire.CONNECTIONS, sent, {wire.ID: "r", wire.CONFIG: {"port": "5439"}}) == []
-    assert differences(wire.CONNECTIONS, sent, {wire.ID: "r", wire.CONFIG: {"port": 5440}}) == ["config.port"]
+    sent = {wire.ID: "r", 'config': {"port": 5439}}
+    assert differences(wire.CONNECTIONS, sent, {wire.ID: "r", 'config': {"port": "5439"}}) == []
+    assert differences(wire.CONNECTIONS, sent, {wire.ID: "r", 'config': {"port": 5440}}) == ["config.port"]
 
 
 def test_partner_feed_key_resolved_to_an_id_matches() -> None:
     sent = pipeline_body()
     served = served_from(sent)
-    del served[wire.PARTNER_FEED_KEY]
-    served[wire.PARTNER_FEED_ID] = 77
+    del served['partner_feed_key']
+    served['partner_feed_id'] = 77
     assert differences(wire.PIPELINES, sent, served) == []
 
 
 def test_null_and_absent_are_the_same_for_optional_fields() -> None:
     sent = pipeline_body()  # field_transformation_id is None
     served = served_from(sent)
-    del served[wire.FIELD_TRANSFORMATION_ID]
+    del served['field_transformation_id']
     assert differences(wire.PIPELINES, sent, served) == []
-    served[wire.FIELD_TRANSFORMATION_ID] = "ft"
-    assert differences(wire.PIPELINES, sent, served) == [wire.FIELD_TRANSFORMATION_ID]
+    served['field_transformation_id'] = "ft"
+    assert differences(wire.PIPELINES, sent, served) == ['field_transformation_id']
 
 
 def test_timestamps_compare_as_moments() -> None:
     sent = pipeline_body()
     served = served_from(sent)
-    served[wire.SCHEDULE][wire.SCHEDULE_START] = "2024-01-01T00:00:00.000Z"
+    served['schedule']['start'] = "2024-01-01T00:00:00.000Z"
     assert differences(wire.PIPELINES, sent, served) == []
-    served[wire.SCHEDULE][wire.SCHEDULE_START] = "2024-01-01T00:15:00.000Z"
+    served['schedule']['start'] = "2024-01-01T00:15:00.000Z"
     assert differences(wire.PIPELINES, sent, served) == ["schedule.start"]
 
 
 def test_nested_lists_are_compared_item_by_item() -> None:
     sent: dict[str, Any] = {
         wire.ID: "ft",
-        wire.MAPPINGS: [
+        'mappings': [
             {
-                wire.MAPPING_TYPE: "column",
-                wire.MAPPING_SOURCE: "a",
-                wire.MAPPING_DESTINATION: "events[].data.a",
+                'mapping_type': "column",
+                'source': "a",
+                'destination': "events[].data.a",
             },
-            {wire.MAPPING_TYPE: "ignore", wire.MAPPING_SOURCE: "b"},
+            {'mapping_type': "ignore", 'source': "b"},
         ],
     }
     served = copy.deepcopy(sent)
-    served[wire.MAPPINGS][1][wire.MAPPING_DESTINATION] = None  # served with explicit nulls
+    served['mappings'][1]['destination'] = None  # served with explicit nulls
     assert differences(wire.FIELD_TRANSFORMATIONS, sent, served) == []
-    served[wire.MAPPINGS][0][wire.MAPPING_SOURCE] = "z"
+    served['mappings'][0]['source'] = "z"
     assert differences(wire.FIELD_TRANSFORMATIONS, sent, served) == ["mappings[0].source"]
-    served[wire.MAPPINGS].pop()
+    served['mappings'].pop()
     assert differences(wire.FIELD_TRANSFORMATIONS, sent, served) == ["mappings"]
 
 
@@ -124,8 +124,8 @@ def test_missing_fields_and_type_changes_differ() -> None:
     sent = connection_body()
     served = served_from(sent)
     del served[wire.NAME]
-    served[wire.CONFIG] = "not an object"
-    assert differences(wire.CONNECTIONS, sent, served) == [wire.NAME, wire.CONFIG]
+    served['config'] = "not an object"
+    assert differences(wire.CONNECTIONS, sent, served) == [wire.NAME, 'config']
 
 
 def test_booleans_are_not_numbers() -> None:

@@ -50,8 +50,8 @@ def databricks(object_id: str, name: str = "Warehouse") -> dict[str, Any]:
     return {
         wire.ID: object_id,
         wire.NAME: name,
-        wire.SERVICE_PROVIDER: wire.DATABRICKS,
-        wire.CONFIG: {"provider": "share", "catalog": "main", "schema": "crm"},
+        wire.SERVICE_PROVIDER: 'databricks',
+        'config': {"provider": "share", "catalog": "main", "schema": "crm"},
     }
 
 

@@ -49,10 +49,10 @@ REDSHIFT_CONFIG: Body = {
 }
 DATABRICKS_CONFIG: Body = {"provider": "mparticle_share", "catalog": "main", "schema": "events"}
 CONFIGS: dict[str, Body] = {
-    wire.SNOWFLAKE: SNOWFLAKE_CONFIG,
-    wire.BIGQUERY: BIGQUERY_CONFIG,
-    wire.REDSHIFT: REDSHIFT_CONFIG,
-    wire.DATABRICKS: DATABRICKS_CONFIG,
+    'snowflake': SNOWFLAKE_CONFIG,
+    'bigquery': BIGQUERY_CONFIG,
+    'redshift': REDSHIFT_CONFIG,
+    'databricks': DATABRICKS_CONFIG,
 }
 SECRET_VALUES = (
     "snowflake-password-value",
@@ -63,7 +63,7 @@ SECRET_VALUES = (
 PARTNER_FEED_KEY = "partner-feed-key-value"
 
 
-def connection(object_id: str = "conn-1", provider: str = wire.SNOWFLAKE, **changes: Any) -> Body:
+def connection(object_id: str = "conn-1", provider: str = 'snowflake', **changes: Any) -> Body:
     body: Body = {
         "id": object_id,
         "name": f"Connection {object_id}",

@@ -26,6 +26,16 @@ from .emulator_support import (
     transformation,
 )
 
+REQUIRED_CONFIG_KEYS = {
+    "snowflake": (
+        "account_identifier", "region", "warehouse", "database", "role", "user", "password", "storage_integration",
+    ),
+    "bigquery": ("region", "project_id", "dataset_id", "service_account_id", "service_account_key"),
+    "redshift": ("host", "database", "user", "password", "aws_iam_role_arn"),
+    "databricks": ("provider", "catalog", "schema"),
+}
+"""Per warehouse, the config keys a body must carry (spec §3), written out."""
+
 C, D, T, P = wire.CONNECTIONS, wire.DATA_MODELS, wire.FIELD_TRANSFORMATIONS, wire.PIPELINES
 
 
@@ -70,7 +80,7 @@ INCREMENTAL = {"type": "incremental", "iterator_field": "updated_at", "iterator_
 
 def _provider_rules() -> list[Rule]:
     rules: list[Rule] = []
-    for provider, required in wire.CONFIG_REQUIRED.items():
+    for provider, required in REQUIRED_CONFIG_KEYS.items():
         for key in required:
             rules.append(
                 Rule(
@@ -146,28 +156,28 @@ RULES: list[Rule] = [
         "config values are strings",
         C,
         connection(),
-        with_config(wire.SNOWFLAKE, warehouse=5),
+        with_config('snowflake', warehouse=5),
         "config.warehouse",
     ),
     Rule(
         "redshift port is an integer",
         C,
-        with_config(wire.REDSHIFT, port=5440),
-        with_config(wire.REDSHIFT, port="5439"),
+        with_config('redshift', port=5440),
+        with_config('redshift', port="5439"),
         "config.port: must be an integer",
     ),
     Rule(
         "redshift port is a TCP port",
         C,
-        with_config(wire.REDSHIFT, port=65535),
-        with_config(wire.REDSHIFT, port=70000),
+        with_config('redshift', port=65535),
+        with_config('redshift', port=70000),
         "config.port: must be a TCP port",
     ),
     Rule(
         "snowflake may send its AWS fields",
         C,
-        with_config(wire.SNOWFLAKE, aws_iam_user_arn="arn:aws:iam::1:user/x", aws_external_id="ext"),
-        with_config(wire.SNOWFLAKE, aws_external_id=123),
+        with_config('snowflake', aws_iam_user_arn="arn:aws:iam::1:user/x", aws_external_id="ext"),
+        with_config('snowflake', aws_external_id=123),
         "config.aws_external_id: must be a string",
     ),
     Rule(
@@ -181,7 +191,7 @@ RULES: list[Rule] = [
         "secret must not be empty",
         C,
         connection(),
-        with_config(wire.SNOWFLAKE, password=""),
+        with_config('snowflake', password=""),
         "config.password: must not be empty",
     ),
     *_provider_rules(),

@@ -32,7 +32,7 @@ def test_defaults(emulator: EmulatorHandle) -> None:
 
 def test_secret_mode_mask_answers_the_masked_literal(linked_api: ApiSession, emulator: EmulatorHandle) -> None:
     emulator.control.set_switches(secret_mode=wire.SECRET_MODE_MASK)
-    created = linked_api.create_ok(C, connection("bq", wire.BIGQUERY))
+    created = linked_api.create_ok(C, connection("bq", 'bigquery'))
     assert created["config"]["service_account_key"] == wire.MASKED_SECRET
     body = pipeline("keyed", partner_feed_key=PARTNER_FEED_KEY)
     del body["partner_feed_id"]

@@ -13,6 +13,12 @@ from typing import Any
 
 from pulumi_mparticle_wsync import rules, wire
 
+SECRET_KEYS = {
+    "snowflake": ("password",), "bigquery": ("service_account_key",), "redshift": ("password",), "databricks": (),
+}
+"""Per warehouse, its write-only config keys (spec §3), written out."""
+
+
 RESOLVED_FEED_ID = 48213
 
 
@@ -52,26 +58,26 @@ def serve(
     )
     if collection == wire.CONNECTIONS:
         provider = served[wire.SERVICE_PROVIDER]
-        config = served[wire.CONFIG]
-        for key in wire.CONFIG_SECRETS[provider]:
+        config = served['config']
+        for key in SECRET_KEYS[provider]:
             _hide(config, key, secret_mode)
-        if provider == wire.SNOWFLAKE:
+        if provider == 'snowflake':
             config.setdefault("aws_iam_user_arn", "arn:aws:iam::000000000000:user/mparticle")
             config.setdefault("aws_external_id", "ext-0000")
-        if provider == wire.REDSHIFT:
-            config.setdefault("port", wire.REDSHIFT_DEFAULT_PORT)
+        if provider == 'redshift':
+            config.setdefault("port", 5439)
         if provider_case == wire.PROVIDER_CASE_CAPITALISED:
             served[wire.SERVICE_PROVIDER] = provider.capitalize()
         served.setdefault(wire.STATE, "active")
     elif collection == wire.DATA_MODELS:
         served.setdefault(wire.STATE, "active")
     elif collection == wire.PIPELINES:
-        if wire.PARTNER_FEED_KEY in served:
-            served[wire.PARTNER_FEED_ID] = RESOLVED_FEED_ID
-            _hide(served, wire.PARTNER_FEED_KEY, secret_mode)
+        if 'partner_feed_key' in served:
+            served['partner_feed_id'] = RESOLVED_FEED_ID
+            _hide(served, 'partner_feed_key', secret_mode)
         for block, keys in (
-            (wire.SYNC_MODE, (wire.SYNC_FROM, wire.SYNC_UNTIL)),
-            (wire.SCHEDULE, (wire.SCHEDULE_START, wire.SCHEDULE_END)),
+            ('sync_mode', ('from', 'until')),
+            ('schedule', ('start', 'end')),
         ):
             for key in keys:
                 if key in served[block]:

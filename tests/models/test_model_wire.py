@@ -55,36 +55,36 @@ def test_connection_body() -> None:
     assert CONNECTION.to_wire(inputs, "wh") == {
         wire.ID: "wh",
         wire.NAME: "Analytics warehouse",
-        wire.SERVICE_PROVIDER: wire.REDSHIFT,
+        wire.SERVICE_PROVIDER: 'redshift',
         wire.STATE: "inactive",
-        wire.CONFIG: {**samples.redshift(), "port": 5440},
+        'config': {**samples.redshift(), "port": 5440},
     }
-    assert isinstance(CONNECTION.to_wire(inputs, "wh")[wire.CONFIG]["port"], int)
+    assert isinstance(CONNECTION.to_wire(inputs, "wh")['config']["port"], int)
 
 
 def test_databricks_schema_argument_travels_as_schema() -> None:
     body = CONNECTION.to_wire(samples.connection("databricks"), "db")
-    assert body[wire.CONFIG] == samples.databricks()
+    assert body['config'] == samples.databricks()
 
 
 def test_data_model_body_puts_sql_in_config() -> None:
     assert DATA_MODEL.to_wire(samples.data_model(), "m") == {
         wire.ID: "m",
         wire.NAME: "Active users",
-        wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
-        wire.CONFIG: {wire.SQL_QUERY: "SELECT email, plan, updated_at FROM db.s.users"},
+        'type': 'sql',
+        'config': {'sql_query': "SELECT email, plan, updated_at FROM db.s.users"},
     }
 
 
 def test_data_model_accepts_v1_top_level_sql_when_served() -> None:
-    served = {wire.ID: "m", wire.NAME: "Active users", wire.SQL_QUERY: "SELECT a FROM t"}
+    served = {wire.ID: "m", wire.NAME: "Active users", 'sql_query': "SELECT a FROM t"}
     assert DATA_MODEL.from_wire(served, {})["sql_query"] == "SELECT a FROM t"
 
 
 def test_field_transformation_body() -> None:
     body = FIELD_TRANSFORMATION.to_wire(samples.field_transformation(), "ft")
-    assert body[wire.DESTINATION_TYPE] == wire.DESTINATION_TYPE_EVENT_BATCH
-    assert body[wire.MAPPINGS][2] == {wire.MAPPING_TYPE: "ignore", wire.MAPPING_SOURCE: "internal_note"}
+    assert body['destination_type'] == 'event_batch'
+    assert body['mappings'][2] == {'mapping_type': "ignore", 'source': "internal_note"}
 
 
 def test_pipeline_body_maps_user_names_to_wire_names() -> None:
@@ -95,19 +95,19 @@ def test_pipeline_body_maps_user_names_to_wire_names() -> None:
         sync_mode={**samples.sync_mode(), "from_": "2025-01-01T00:00:00Z"},
     )
     body = PIPELINE.to_wire(inputs, "p")
-    assert body[wire.STATE] == wire.PIPELINE_STATE_PAUSED
-    assert body[wire.SYNC_MODE][wire.SYNC_FROM] == "2025-01-01T00:00:00Z"
-    assert "from_" not in body[wire.SYNC_MODE]
-    assert body[wire.DATA_PLAN_VERSION] == 3 and isinstance(body[wire.DATA_PLAN_VERSION], int)
-    assert body[wire.PARTNER_FEED_KEY] == samples.FEED_KEY
-    assert wire.FIELD_TRANSFORMATION_ID not in body  # optional and unset: not sent
-    assert PIPELINE.to_wire(samples.pipeline(), "p")[wire.STATE] == wire.PIPELINE_STATE_ACTIVE
+    assert body[wire.STATE] == 'paused'
+    assert body['sync_mode']['from'] == "2025-01-01T00:00:00Z"
+    assert "from_" not in body['sync_mode']
+    assert body['data_plan_version'] == 3 and isinstance(body['data_plan_version'], int)
+    assert body['partner_feed_key'] == samples.FEED_KEY
+    assert 'field_transformation_id' not in body  # optional and unset: not sent
+    assert PIPELINE.to_wire(samples.pipeline(), "p")[wire.STATE] == 'active'
 
 
 def test_pipeline_feed_id_resolved_by_the_server_is_not_an_input() -> None:
     inputs = samples.pipeline()
     served = serve(wire.PIPELINES, PIPELINE.to_wire(inputs, "p"))
-    assert served[wire.PARTNER_FEED_ID] == RESOLVED_FEED_ID
+    assert served['partner_feed_id'] == RESOLVED_FEED_ID
     assert "partner_feed_id" not in PIPELINE.from_wire(served, inputs)
     assert PIPELINE.server_outputs(served)["partner_feed_id"] == RESOLVED_FEED_ID
 
@@ -115,9 +115,9 @@ def test_pipeline_feed_id_resolved_by_the_server_is_not_an_input() -> None:
 def test_drift_shows_in_decoded_inputs() -> None:
     inputs = samples.pipeline(paused=False)
     served = serve(wire.PIPELINES, PIPELINE.to_wire(inputs, "p"))
-    served[wire.STATE] = wire.PIPELINE_STATE_PAUSED
-    served[wire.SCHEDULE][wire.SCHEDULE_FREQUENCY] = "daily"
-    served[wire.FIELD_TRANSFORMATION_ID] = "added-in-the-ui"
+    served[wire.STATE] = 'paused'
+    served['schedule']['frequency'] = "daily"
+    served['field_transformation_id'] = "added-in-the-ui"
     decoded = PIPELINE.from_wire(served, inputs)
     assert decoded["paused"] is True
     assert decoded["schedule"]["frequency"] == "daily"
@@ -127,7 +127,7 @@ def test_drift_shows_in_decoded_inputs() -> None:
 def test_server_filled_values_are_not_inputs_unless_written_or_changed() -> None:
     served = serve(wire.CONNECTIONS, CONNECTION.to_wire(samples.connection("redshift"), "wh"))
     assert "port" not in CONNECTION.from_wire(served, samples.connection("redshift"))["redshift"]
-    served[wire.CONFIG]["port"] = 5440  # changed out of band from the default: that is drift
+    served['config']["port"] = 5440  # changed out of band from the default: that is drift
     assert CONNECTION.from_wire(served, samples.connection("redshift"))["redshift"]["port"] == 5440
     snowflake = serve(wire.CONNECTIONS, CONNECTION.to_wire(samples.connection(), "wh"))
     decoded = CONNECTION.from_wire(snowflake, samples.connection())
@@ -160,5 +160,5 @@ def test_error_objects_become_messages() -> None:
 
 def test_unknown_wire_enum_values_pass_through() -> None:
     served = serve(wire.PIPELINES, PIPELINE.to_wire(samples.pipeline(), "p"))
-    served[wire.ENVIRONMENT] = "staging"
+    served['environment'] = "staging"
     assert PIPELINE.from_wire(served, samples.pipeline())["environment"] == "staging"

@@ -51,4 +51,4 @@ def test_the_emulator_accepts_an_on_demand_schedule_with_start() -> None:
 def test_the_emulator_refuses_an_on_demand_schedule_without_start() -> None:
     status, message = emulator_answer(on_demand())
     assert status == 400
-    assert message.startswith(f"{wire.SCHEDULE}.{wire.SCHEDULE_START}:")
+    assert message.startswith(f"{'schedule'}.{'start'}:")

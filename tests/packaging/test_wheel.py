@@ -141,7 +141,8 @@ def test_the_wheel_holds_the_package_data_licence_and_metadata(distributions: Di
         names = set(archive.namelist())
     dist_info = f"{DIST_NAME}-{__version__}.dist-info"
     assert f"{DIST_NAME}/py.typed" in names
-    assert f"{DIST_NAME}/emulator/schemas/pipelines.py" in names
+    assert f"{DIST_NAME}/schema/pipeline.py" in names
+    assert f"{DIST_NAME}/emulator/acceptance.py" in names
     assert f"{dist_info}/licenses/LICENSE" in names
     assert f"{dist_info}/entry_points.txt" in names
     # Every file of the package's source tree (modules, py.typed, pulumi-plugin.json, ...), as git has it.

@@ -94,8 +94,8 @@ def test_pipeline_lifecycle_with_pause_and_resume(providers: Providers, emulator
     stack = create_stack(providers)
     pipe, inputs = stack["pipeline"], stack["pipeline_inputs"]
     served = stored(emulator, wire.PIPELINES, pipe.id) or {}
-    assert served[wire.STATE] == wire.PIPELINE_STATE_ACTIVE
-    assert served[wire.FIELD_TRANSFORMATION_ID] == stack["field_transformation"].id
+    assert served[wire.STATE] == 'active'
+    assert served['field_transformation_id'] == stack["field_transformation"].id
     outs = pipe.outs
     assert outs["state"] == "active"
     assert isinstance(outs["partner_feed_id"], int)  # resolved by the server from the key
@@ -107,7 +107,7 @@ def test_pipeline_lifecycle_with_pause_and_resume(providers: Providers, emulator
     assert (diff.changes, diff.replaces) == (True, [])
     after_pause = providers.pipeline.update(pipe.id, outs, engine_props(paused)).outs or {}
     assert after_pause["state"] == "paused" and after_pause["paused"] is True
-    assert (stored(emulator, wire.PIPELINES, pipe.id) or {})[wire.STATE] == wire.PIPELINE_STATE_PAUSED
+    assert (stored(emulator, wire.PIPELINES, pipe.id) or {})[wire.STATE] == 'paused'
 
     resumed = {**inputs, "paused": False}
     after_resume = providers.pipeline.update(pipe.id, after_pause, engine_props(resumed)).outs or {}
@@ -147,7 +147,7 @@ def test_refresh_shows_drift_and_update_repairs_it(providers: Providers, emulato
     pipe, inputs = stack["pipeline"], stack["pipeline_inputs"]
     emulator.control.edit_object(
         emulator.workspace_id, wire.PIPELINES, pipe.id,
-        {wire.STATE: wire.PIPELINE_STATE_PAUSED, wire.SCHEDULE: {wire.SCHEDULE_FREQUENCY: "daily"}},
+        {wire.STATE: 'paused', 'schedule': {'frequency': "daily"}},
     )
     read = providers.pipeline.read(pipe.id, pipe.outs)
     refreshed = read.inputs or {}
@@ -160,8 +160,8 @@ def test_refresh_shows_drift_and_update_repairs_it(providers: Providers, emulato
 
     repaired = providers.pipeline.update(pipe.id, read.outs or {}, engine_props(inputs))
     served = stored(emulator, wire.PIPELINES, pipe.id) or {}
-    assert served[wire.STATE] == wire.PIPELINE_STATE_ACTIVE
-    assert served[wire.SCHEDULE][wire.SCHEDULE_FREQUENCY] == "hourly"
+    assert served[wire.STATE] == 'active'
+    assert served['schedule']['frequency'] == "hourly"
     again = providers.pipeline.read(pipe.id, repaired.outs or {})
     assert again.inputs == inputs
 
@@ -170,7 +170,7 @@ def test_connection_drift_in_config(providers: Providers, emulator: EmulatorHand
     inputs = samples.connection("redshift")
     created = providers.connection.create(engine_props(inputs))
     emulator.control.edit_object(
-        emulator.workspace_id, wire.CONNECTIONS, created.id, {wire.CONFIG: {"database": "prod", "port": 5440}}
+        emulator.workspace_id, wire.CONNECTIONS, created.id, {'config': {"database": "prod", "port": 5440}}
     )
     read = providers.connection.read(created.id, created.outs or {})
     block = (read.inputs or {})["redshift"]
@@ -224,8 +224,8 @@ def seed_data_model(emulator: EmulatorHandle, object_id: str, **changes: Any) ->
     body = {
         wire.ID: object_id,
         wire.NAME: "Made in the UI",
-        wire.DATA_MODEL_TYPE: wire.DATA_MODEL_TYPE_SQL,
-        wire.CONFIG: {wire.SQL_QUERY: "SELECT email FROM db.s.legacy"},
+        'type': 'sql',
+        'config': {'sql_query': "SELECT email FROM db.s.legacy"},
         **changes,
     }
     emulator.control.seed_object(emulator.workspace_id, wire.DATA_MODELS, body)
@@ -250,7 +250,7 @@ def test_adopt_takes_over_an_existing_object(providers: Providers, emulator: Emu
     assert created.id == "active-users"
     served = stored(emulator, wire.DATA_MODELS, "active-users") or {}
     assert served[wire.NAME] == "Active users"
-    assert served[wire.CONFIG][wire.SQL_QUERY] == inputs["sql_query"]
+    assert served['config']['sql_query'] == inputs["sql_query"]
     assert api_calls(emulator) == {"TOKEN": 1, "GET": 1, "PUT": 1}
     read = providers.data_model.read(created.id, created.outs or {})
     assert read.inputs == inputs
