@@ -8,7 +8,15 @@ encoding, both derived from the declarations in ``schema/``.
 from typing import Final
 
 from .. import schema
-from ._common import UNKNOWN, Problem, canonical_workspace_id, contains_unknown, is_unknown
+from ._common import (
+    UNKNOWN,
+    Problem,
+    canonical_workspace_id,
+    check_failures,
+    contains_unknown,
+    is_unknown,
+    same_value,
+)
 from ._model import ResourceModel
 
 CONNECTION: Final = ResourceModel(schema.CONNECTION)
@@ -27,6 +35,8 @@ __all__ = [
     "Problem",
     "ResourceModel",
     "canonical_workspace_id",
+    "check_failures",
     "contains_unknown",
     "is_unknown",
+    "same_value",
 ]

@@ -29,32 +29,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .. import rules
-from ..state_layout import ADOPT as ADOPT
-from ..state_layout import INPUT_KEYS as INPUT_KEYS
-from ..state_layout import NAME_PREFIX as NAME_PREFIX
-from ..state_layout import RESOURCE_ID as RESOURCE_ID
-from ..state_layout import WORKSPACE_ID as WORKSPACE_ID
+from ..state_layout import NAME_PREFIX
 
 UNKNOWN: Final[str] = _PULUMI_UNKNOWN
 """The engine's wire sentinel for a value not known yet (an output of a resource not created
 during a preview). The dynamic-provider host hands ``check`` and ``diff`` a
 ``pulumi.output.Unknown`` instance in its place; both forms are unknown here."""
-
-# Input keys every resource has besides its own arguments (user-facing names, ours).
-NAME: Final = "name"
-
-# Output keys for the server-computed fields every resource exposes.
-STATUS: Final = "status"
-ERRORS: Final = "errors"
-STATE: Final = "state"
-CREATED_ON: Final = "created_on"
-CREATED_BY: Final = "created_by"
-LAST_MODIFIED_ON: Final = "last_modified_on"
-LAST_MODIFIED_BY: Final = "last_modified_by"
-
-COMMON_SERVER_OUTPUTS: Final = (STATUS, ERRORS, CREATED_ON, CREATED_BY, LAST_MODIFIED_ON, LAST_MODIFIED_BY)
-
-
 
 class Problem(NamedTuple):
     """One validation failure: the property path (``sync_mode.iterator_field``) and the fix."""

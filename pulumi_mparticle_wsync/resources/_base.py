@@ -21,8 +21,15 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..models import MODELS, ResourceModel, canonical_workspace_id, contains_unknown, is_unknown
-from ..models._common import check_failures, same_value
+from ..models import (
+    MODELS,
+    ResourceModel,
+    canonical_workspace_id,
+    check_failures,
+    contains_unknown,
+    is_unknown,
+    same_value,
+)
 from ..state_layout import (
     ADOPT,
     INPUT_KEYS,

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from ..models import ResourceModel
-from ..models._common import COMMON_SERVER_OUTPUTS
+from ..schema.common import COMMON_OUTPUTS
 from ..state_layout import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
 
 
@@ -64,7 +64,8 @@ def resource_props(
     ``None`` means "not written" (the SDK drops ``None`` props before the provider sees them);
     output-only keys are listed as ``None`` so each gets its typed ``Output`` attribute.
     """
-    props: dict[str, Any] = {key: None for key in (*COMMON_SERVER_OUTPUTS, *model.server_output_keys)}
+    output_only = (*(output.name for output in COMMON_OUTPUTS), *model.server_output_keys)
+    props: dict[str, Any] = dict.fromkeys(output_only)
     props.update(with_secrets(dict(arguments), model.secret_paths))
     props[NAME_PREFIX] = resource_name
     props[ADOPT] = True if adopt else None
