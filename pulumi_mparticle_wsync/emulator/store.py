@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
-SCHEMA_VERSION: Final = 1
+FORMAT_VERSION: Final = 1
 
-_SCHEMA: Final = """
+_TABLES: Final = """
 CREATE TABLE IF NOT EXISTS objects (
     workspace_id TEXT NOT NULL,
     collection   TEXT NOT NULL,
@@ -63,13 +63,13 @@ class Store:
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, FORMAT_VERSION):
                 raise StoreError(
-                    f"{path} was written by an incompatible emulator (schema {version}, "
-                    f"expected {SCHEMA_VERSION}): use another --data file"
+                    f"{path} was written by an incompatible emulator (format {version}, "
+                    f"expected {FORMAT_VERSION}): use another --data file"
                 )
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.executescript(_TABLES)
+            self._db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a usable SQLite data file ({exc}): use another --data file") from exc
 
