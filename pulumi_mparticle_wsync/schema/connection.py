@@ -42,17 +42,17 @@ SNOWFLAKE: Final = Block(
         _text("storage_integration", "Named `mp_{pod}_{orgId}_{accountId}_s3` in mParticle's setup guide.",
               "confirmed"),
         _text("aws_iam_user_arn", "Filled in by the server when omitted (see the `aws_iam_user_arn` output).",
-              "reconstructed", required=False, server_filled=True),
+              "confirmed", required=False, server_filled=True),
         _text("aws_external_id", "Filled in by the server when omitted (see the `aws_external_id` output).",
-              "reconstructed", required=False, server_filled=True),
+              "confirmed", required=False, server_filled=True),
     ),
 )
 BIGQUERY: Final = Block(
     "BigQueryConfigArgs",
     (
-        _text("region", "The dataset location, e.g. `us-east4`.", "v1"),
-        _text("project_id", "The Google Cloud project.", "v1"),
-        _text("dataset_id", "The dataset.", "v1"),
+        _text("region", "The dataset location, e.g. `us-east4`.", "reconstructed"),
+        _text("project_id", "The Google Cloud project.", "reconstructed"),
+        _text("dataset_id", "The dataset.", "reconstructed"),
         _text("service_account_id", "The service account mParticle uses.", "reconstructed"),
         Field("service_account_key", JsonObjectText(),
               "Secret: the whole JSON key file as a string, kept secret in the state (the rest of the block "
@@ -65,10 +65,10 @@ REDSHIFT: Final = Block(
         _text("host", "The cluster's endpoint host.", "confirmed"),
         _text("database", "The database.", "confirmed"),
         _text("user", "The user mParticle signs in as.", "confirmed"),
-        _text("password", PASSWORD_DOC, "confirmed", secret=True),
+        _text("password", PASSWORD_DOC, "reconstructed", secret=True),
         Field("aws_iam_role_arn", Text(starts_with="arn:", starts_with_reason=(
             "must be an IAM role ARN such as arn:aws:iam::123456789012:role/mparticle-redshift")),
-            "The IAM role mParticle assumes.", wire="aws_iam_role_arn", tag="reconstructed", required=True),
+            "The IAM role mParticle assumes.", wire="aws_iam_role_arn", tag="confirmed", required=True),
         Field("port", WholeNumber(minimum=1, maximum=65535, range_reason="must be a TCP port between 1 and 65535"),
               "The server uses 5439 when omitted.", wire="port", tag="reconstructed", server_filled=True,
               default=5439),
@@ -84,14 +84,14 @@ DATABRICKS: Final = Block(
 )
 
 
-def _warehouse(name: str, block: Block, provider: str, tag: Tag) -> Field:
+def _warehouse(name: str, block: Block, provider: str) -> Field:
     return Field(
         name,
         block,
         f"The {block.title.removesuffix('ConfigArgs')} warehouse: `{block.title}`.",
         wire="config",
         tag="confirmed",
-        variant=Variant(wire.SERVICE_PROVIDER, provider, tag=tag, case_insensitive=True),
+        variant=Variant(wire.SERVICE_PROVIDER, provider, tag="confirmed", case_insensitive=True),
     )
 
 
@@ -105,10 +105,10 @@ CONNECTION: Final = ResourceSchema(
         Field("state", Enum(same_names("active", "inactive")),
               "`active` or `inactive`. When omitted, the server decides (it may report `new`).", wire="state",
               tag="confirmed", server_filled=True, served_values=("new",)),
-        _warehouse("snowflake", SNOWFLAKE, "snowflake", "confirmed"),
-        _warehouse("bigquery", BIGQUERY, "bigquery", "v1"),
-        _warehouse("redshift", REDSHIFT, "redshift", "confirmed"),
-        _warehouse("databricks", DATABRICKS, "databricks", "reconstructed"),
+        _warehouse("snowflake", SNOWFLAKE, "snowflake"),
+        _warehouse("bigquery", BIGQUERY, "bigquery"),
+        _warehouse("redshift", REDSHIFT, "redshift"),
+        _warehouse("databricks", DATABRICKS, "databricks"),
     ),
     variant_reason="a Connection needs exactly one warehouse block: set one of snowflake=, bigquery=, redshift= "
     "or databricks=",

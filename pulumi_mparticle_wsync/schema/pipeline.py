@@ -109,8 +109,9 @@ PIPELINE: Final = ResourceSchema(
         Field("partner_feed_key", Text(),
               "The input feed's key instead of its id (the server resolves the id, shown in the "
               "`partner_feed_id` output).", wire="partner_feed_key", tag="v1", secret=True),
-        Field("sync_mode", SYNC_MODE, "How rows are loaded: `SyncModeArgs`.", wire="sync_mode", required=True),
-        Field("schedule", SCHEDULE, "When it runs: `ScheduleArgs`.", wire="schedule", required=True),
+        Field("sync_mode", SYNC_MODE, "How rows are loaded: `SyncModeArgs`.", wire="sync_mode", tag="reconstructed",
+              required=True),
+        Field("schedule", SCHEDULE, "When it runs: `ScheduleArgs`.", wire="schedule", tag="v1", required=True),
         Field("environment", Enum(same_names("development", "production")), "`development` or `production`.",
               wire="environment", tag="v1", required=True),
         Field("paused", STATE, "`True` pauses the pipeline, `False` (the default) resumes it; both in place.",
