@@ -36,7 +36,6 @@ TOKEN_DEFAULT_LIFETIME_SECONDS: Final = 3600.0
 """Assumed when a token answer has no usable ``expires_in`` (mParticle documents 8 hours)."""
 
 # --- Settings: Pulumi config keys and their environment fallbacks -------------------------
-CONFIG_NAMESPACE: Final = "mparticle"
 CONFIG_CLIENT_ID: Final = "mparticle:clientId"
 CONFIG_CLIENT_SECRET: Final = "mparticle:clientSecret"
 CONFIG_WORKSPACE_ID: Final = "mparticle:workspaceId"

@@ -49,7 +49,6 @@ class TokenCache:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._renew_at = 0.0
-        self.mint_count = 0
 
     def token(self, mint: Mint) -> str:
         """The cached token, or a new one from ``mint`` when there is none or it is about to expire."""
@@ -57,7 +56,6 @@ class TokenCache:
             if self._token is None or self._clock() >= self._renew_at:
                 requested_at = self._clock()
                 minted = mint()
-                self.mint_count += 1
                 self._token = minted.access_token
                 self._renew_at = (
                     requested_at + minted.lifetime_seconds - refresh_skew(minted.lifetime_seconds)

@@ -43,10 +43,6 @@ def differences(collection: str, sent: Mapping[str, Any], served: Mapping[str, A
     return found
 
 
-def matches(collection: str, sent: Mapping[str, Any], served: Mapping[str, Any]) -> bool:
-    return not differences(collection, sent, served)
-
-
 def _compare_objects(
     collection: str, sent: Mapping[str, Any], served: Mapping[str, Any], path: str, found: list[str]
 ) -> None:

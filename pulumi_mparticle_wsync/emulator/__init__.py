@@ -5,7 +5,7 @@ It serves the API under ``/platform/v2/workspaces/{workspaceId}/...`` and the to
 ``/_emulator/`` (reset, request log, out-of-band edits, clock, token expiry, switches, faults).
 
 Entry points: ``mparticle-wsync emulator`` (``cli.py``), ``EmulatorServer`` (``server.py``, in a
-thread), ``create_app`` (``app.py``, the ASGI app), ``EmulatorControl`` (``control.py``, the
+thread), ``create_emulator`` (``app.py``, the ASGI app and its state), ``EmulatorControl`` (``control.py``, the
 control client) and ``EmulatorHandle`` (``testing.py``, what the ``emulator`` pytest fixture yields).
 Nothing heavy is imported here, so ``import pulumi_mparticle_wsync.emulator`` stays cheap.
 """

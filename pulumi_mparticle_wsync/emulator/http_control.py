@@ -5,7 +5,6 @@ See ``control.py`` for the Python client and the README's "Emulator" section for
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -19,8 +18,6 @@ from .http_common import json_answer, no_content, read_json
 from .paths import CONTROL_PREFIX, workspace_problem
 from .settings import UI_USER_EMAIL
 from .state import EmulatorState
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 ENDPOINTS: dict[str, str] = {
     "GET /_emulator/health": "readiness probe",

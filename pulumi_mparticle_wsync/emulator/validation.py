@@ -56,10 +56,6 @@ class Fields:
         label = key if len(key) <= _SHOWN_VALUE_LIMIT else key[:_SHOWN_VALUE_LIMIT] + "..."
         return f"{self.prefix}{label}"
 
-    def present(self, key: str) -> bool:
-        """Present and not null (null counts as absent for optional fields)."""
-        return self.data.get(key) is not None
-
     def report(self, key: str, text: str) -> None:
         self.problems.add(self.path(key), text)
 
@@ -144,10 +140,6 @@ class Fields:
             self.report(key, f"must be an array, not {type_name(value)}")
             return None
         return value
-
-    def forbid(self, key: str, reason: str) -> None:
-        if self.present(key):
-            self.report(key, reason)
 
     def refuse_unknown(self, allowed: Iterable[str], *, ignored: Iterable[str] = ()) -> None:
         """Unknown keys are refused, naming the allowed ones; ``ignored`` keys are tolerated."""
