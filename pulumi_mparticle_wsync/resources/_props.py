@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from ..models import ResourceModel
-from ..schema.common import COMMON_OUTPUTS
+from ..schema.common import COMMON_OUTPUTS, CREATE_ONLY
 from ..state_layout import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
 
 
@@ -54,6 +54,15 @@ def with_secrets(value: Any, paths: Collection[tuple[str, ...]]) -> Any:
     if value is None:
         return None
     return pulumi.Output.secret(value)
+
+
+def arguments_of(model: ResourceModel, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's arguments among a constructor's ``locals()``, ``*Args`` made plain dicts.
+
+    Taking them by the declared names keeps the constructor's signature the only hand-written list
+    (``tests/resources/test_signatures_match_schema.py`` checks it against the schema).
+    """
+    return {key: plain(given[key]) for key in model.argument_keys if key in given and key not in CREATE_ONLY}
 
 
 def resource_props(

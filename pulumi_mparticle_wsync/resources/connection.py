@@ -12,7 +12,7 @@ import pulumi.dynamic
 from ..models import CONNECTION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import plain, resource_options, resource_props
+from ._props import arguments_of, resource_options, resource_props
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,22 +115,9 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=CONNECTIO
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        blocks = {
-            "snowflake": snowflake,
-            "bigquery": bigquery,
-            "redshift": redshift,
-            "databricks": databricks,
-        }
-        arguments = {
-            "name": name,
-            "state": state,
-            "resource_id": resource_id,
-            "workspace_id": workspace_id,
-            **{key: plain(block) for key, block in blocks.items()},
-        }
         super().__init__(
             ConnectionProvider(),
             resource_name,
-            resource_props(CONNECTION, resource_name, arguments, adopt=adopt),
+            resource_props(CONNECTION, resource_name, arguments_of(CONNECTION, locals()), adopt=adopt),
             resource_options(CONNECTION, opts),
         )

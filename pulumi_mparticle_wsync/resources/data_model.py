@@ -10,7 +10,7 @@ import pulumi.dynamic
 from ..models import DATA_MODEL
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import resource_options, resource_props
+from ._props import arguments_of, resource_options, resource_props
 
 
 class DataModelProvider(WarehouseSyncProvider):
@@ -54,16 +54,9 @@ class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        arguments = {
-            "name": name,
-            "sql_query": sql_query,
-            "state": state,
-            "resource_id": resource_id,
-            "workspace_id": workspace_id,
-        }
         super().__init__(
             DataModelProvider(),
             resource_name,
-            resource_props(DATA_MODEL, resource_name, arguments, adopt=adopt),
+            resource_props(DATA_MODEL, resource_name, arguments_of(DATA_MODEL, locals()), adopt=adopt),
             resource_options(DATA_MODEL, opts),
         )

@@ -12,7 +12,7 @@ import pulumi.dynamic
 from ..models import FIELD_TRANSFORMATION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import plain, resource_options, resource_props
+from ._props import arguments_of, resource_options, resource_props
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,15 +66,11 @@ class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        arguments = {
-            "name": name,
-            "mappings": plain(mappings),
-            "resource_id": resource_id,
-            "workspace_id": workspace_id,
-        }
         super().__init__(
             FieldTransformationProvider(),
             resource_name,
-            resource_props(FIELD_TRANSFORMATION, resource_name, arguments, adopt=adopt),
+            resource_props(
+                FIELD_TRANSFORMATION, resource_name, arguments_of(FIELD_TRANSFORMATION, locals()), adopt=adopt
+            ),
             resource_options(FIELD_TRANSFORMATION, opts),
         )

@@ -14,7 +14,7 @@ from ..models import PIPELINE
 from ..schema.pipeline import STATE as PIPELINE_STATE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import plain, resource_options, resource_props
+from ._props import arguments_of, resource_options, resource_props
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient
@@ -139,26 +139,9 @@ class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE.ki
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        arguments = {
-            "name": name,
-            "pipeline_type": pipeline_type,
-            "connection_id": connection_id,
-            "data_model_id": data_model_id,
-            "field_transformation_id": field_transformation_id,
-            "partner_feed_id": partner_feed_id,
-            "partner_feed_key": partner_feed_key,
-            "sync_mode": plain(sync_mode),
-            "schedule": plain(schedule),
-            "environment": environment,
-            "paused": paused,
-            "data_plan_id": data_plan_id,
-            "data_plan_version": data_plan_version,
-            "resource_id": resource_id,
-            "workspace_id": workspace_id,
-        }
         super().__init__(
             PipelineProvider(),
             resource_name,
-            resource_props(PIPELINE, resource_name, arguments, adopt=adopt),
+            resource_props(PIPELINE, resource_name, arguments_of(PIPELINE, locals()), adopt=adopt),
             resource_options(PIPELINE, opts),
         )
