@@ -9,8 +9,9 @@ the SDK's prefix for a dynamic resource, the module ``mparticle``, and the kind.
 Inputs are exactly what the user wrote (``check`` never adds anything), so the engine's own
 preview diff shows real changes, plus the engine's serialized provider under ``PROVIDER_KEY``
 (``user_inputs`` leaves it out). Besides its own arguments, every resource has inputs the server
-never sees: ``resource_id``, ``workspace_id``, ``adopt``, and ``name_prefix`` (the Pulumi resource
-name, which generated ids start with).
+never sees: ``resource_id``, ``workspace_id``, ``adopt``, and ``pulumi_name`` (the Pulumi resource
+name, which generated ids start with; states written before 0.2 call it ``name_prefix``: read it
+with ``pulumi_name_of``).
 
 Outputs (``build_outputs``) are the server-computed fields, the inputs under the same keys, and:
 
@@ -44,7 +45,10 @@ RESOURCE_TYPE_PREFIX: Final = f"pulumi-python:dynamic/{RESOURCE_MODULE}:"
 RESOURCE_ID: Final = "resource_id"
 WORKSPACE_ID: Final = "workspace_id"
 ADOPT: Final = "adopt"
-NAME_PREFIX: Final = "name_prefix"
+PULUMI_NAME: Final = "pulumi_name"
+"""The input holding the Pulumi resource name (set by the resource class, not by the user)."""
+LEGACY_PULUMI_NAME: Final = "name_prefix"
+"""What states written before 0.2 call ``PULUMI_NAME``; a refresh rewrites it under the new key."""
 
 INPUT_KEYS: Final = "input_keys"
 """Output listing which inputs the user wrote, so ``read`` can rebuild them from the outputs."""
@@ -75,18 +79,23 @@ def build_outputs(
     return outputs
 
 
-def id_stem(name_prefix: str, fallback: str) -> str:
+def pulumi_name_of(props: Mapping[str, Any]) -> str:
+    """The Pulumi resource name recorded in a resource's inputs or outputs, under either key."""
+    return str(props.get(PULUMI_NAME) or props.get(LEGACY_PULUMI_NAME) or "")
+
+
+def id_stem(pulumi_name: str, fallback: str) -> str:
     """What a generated id starts with: the name within the id charset, cut to leave room for the suffix."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name_prefix).strip("-_") or fallback
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", pulumi_name).strip("-_") or fallback
     return stem[: wire.ID_MAX_LENGTH - 2 * _ID_SUFFIX_BYTES - 1]
 
 
-def generate_id(name_prefix: str, fallback: str) -> str:
+def generate_id(pulumi_name: str, fallback: str) -> str:
     """``<name>-<8 hex>`` within the id charset and length: replacements never collide."""
-    return f"{id_stem(name_prefix, fallback)}-{secrets.token_hex(_ID_SUFFIX_BYTES)}"
+    return f"{id_stem(pulumi_name, fallback)}-{secrets.token_hex(_ID_SUFFIX_BYTES)}"
 
 
-def is_generated_id(object_id: str, name_prefix: str, fallback: str) -> bool:
-    """Could ``generate_id(name_prefix, fallback)`` have returned ``object_id``?"""
-    stem = re.escape(id_stem(name_prefix, fallback))
+def is_generated_id(object_id: str, pulumi_name: str, fallback: str) -> bool:
+    """Could ``generate_id(pulumi_name, fallback)`` have returned ``object_id``?"""
+    stem = re.escape(id_stem(pulumi_name, fallback))
     return re.fullmatch(rf"{stem}-[0-9a-f]{{{2 * _ID_SUFFIX_BYTES}}}", object_id) is not None

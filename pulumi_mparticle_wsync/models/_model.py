@@ -72,7 +72,7 @@ class ResourceModel:
 
     @cached_property
     def compared_keys(self) -> tuple[str, ...]:
-        """Inputs that describe the object (name_prefix and adopt only steer ``create``)."""
+        """Inputs that describe the object (pulumi_name and adopt only steer ``create``)."""
         return tuple(key for key in self.argument_keys if key not in CREATE_ONLY)
 
     @cached_property

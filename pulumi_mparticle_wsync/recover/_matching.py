@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from .. import wire
-from ..state_layout import NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID, is_generated_id, resource_type
+from ..state_layout import RESOURCE_ID, WORKSPACE_ID, is_generated_id, pulumi_name_of, resource_type
 from ._start import parse_time
 from ._state import PendingCreate, RecoveryError
 
@@ -51,7 +51,7 @@ def could_be_from(pending: PendingCreate, object_id: str) -> bool:
     if explicit:
         return object_id == str(explicit)
     # Exactly what ``create`` does when it generates the id.
-    return is_generated_id(object_id, str(pending.inputs.get(NAME_PREFIX) or ""), pending.model.kind.lower())
+    return is_generated_id(object_id, pulumi_name_of(pending.inputs), pending.model.kind.lower())
 
 
 def expected_body(pending: PendingCreate, object_id: str) -> dict[str, Any]:

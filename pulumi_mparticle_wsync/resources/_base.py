@@ -33,12 +33,14 @@ from ..models import (
 from ..state_layout import (
     ADOPT,
     INPUT_KEYS,
-    NAME_PREFIX,
+    LEGACY_PULUMI_NAME,
     PROVIDER_KEY,
+    PULUMI_NAME,
     RESOURCE_ID,
     WORKSPACE_ID,
     build_outputs,
     generate_id,
+    pulumi_name_of,
     user_inputs,
 )
 from . import _runtime
@@ -64,7 +66,7 @@ _KIND_OF_COLLECTION = {model.collection: model.kind for model in MODELS}
 
 def _resource_name(props: Mapping[str, Any]) -> str:
     """The Pulumi resource name, which tells the stack's resources apart in ``STACK_OBJECTS``."""
-    return str(props.get(NAME_PREFIX) or "")
+    return pulumi_name_of(props)
 
 
 def _recorded_settings_hint(verb: str, error: Exception) -> str:
@@ -91,7 +93,10 @@ def previous_inputs(model: ResourceModel, outputs: Mapping[str, Any]) -> dict[st
     keys = outputs.get(INPUT_KEYS)
     if not isinstance(keys, list):  # a bare Get, or outputs written without input_keys
         keys = [k for k in model.argument_keys if k not in model.unmanaged_when_omitted]
-    return {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
+    previous = {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
+    if LEGACY_PULUMI_NAME in previous:  # written before 0.2: kept under today's key from now on
+        previous.setdefault(PULUMI_NAME, previous.pop(LEGACY_PULUMI_NAME))
+    return previous
 
 
 class WarehouseSyncProvider(ResourceProvider):
@@ -211,7 +216,7 @@ class WarehouseSyncProvider(ResourceProvider):
         self._require_valid(inputs)
         workspace = self._workspace(inputs, {})
         object_id = inputs.get(RESOURCE_ID) or generate_id(
-            str(inputs.get(NAME_PREFIX) or ""), self.model.kind.lower()
+            pulumi_name_of(inputs), self.model.kind.lower()
         )
         body = self.model.to_wire(inputs, object_id)
         served = self._call(

@@ -10,7 +10,7 @@ import pulumi
 
 from ..models import ResourceModel
 from ..schema.common import COMMON_OUTPUTS, CREATE_ONLY
-from ..state_layout import ADOPT, NAME_PREFIX, RESOURCE_ID, WORKSPACE_ID
+from ..state_layout import ADOPT, PULUMI_NAME, RESOURCE_ID, WORKSPACE_ID
 
 
 def plain(value: Any) -> Any:
@@ -76,7 +76,7 @@ def resource_props(
     output_only = (*(output.name for output in COMMON_OUTPUTS), *model.server_output_keys)
     props: dict[str, Any] = dict.fromkeys(output_only)
     props.update(with_secrets(dict(arguments), model.secret_paths))
-    props[NAME_PREFIX] = resource_name
+    props[PULUMI_NAME] = resource_name
     props[ADOPT] = True if adopt else None
     props.setdefault(RESOURCE_ID, None)
     props.setdefault(WORKSPACE_ID, None)

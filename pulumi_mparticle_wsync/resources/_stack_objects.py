@@ -13,7 +13,7 @@ a delete runs, this process has seen every live resource of the stack, and can t
   so that an error can say how to avoid it;
 - in which workspace the stack holds an object a pipeline refers to.
 
-Resources are told apart by their Pulumi resource name (``name_prefix``). Nothing here leaves
+Resources are told apart by their Pulumi resource name (``pulumi_name``). Nothing here leaves
 the process; a new operation starts empty.
 """
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from .. import state_layout
 from ._declare import Boolean, Field, Identifier, Output, RequiredWhen, Text, WorkspaceId
 
 NAME: Final = Field(
     "name", Text(), "The display name (any characters, not blank).", wire="name", tag="v1", required=True
 )
 RESOURCE_ID: Final = Field(
-    "resource_id",
+    state_layout.RESOURCE_ID,
     Identifier(),
     "The object's id in mParticle (1-64 letters, digits, `-`, `_`). Optional: without it the id is the "
     "Pulumi resource name plus a random suffix, e.g. `users-hourly-4de3dfa9`. It is the resource's Pulumi "
@@ -18,14 +19,14 @@ RESOURCE_ID: Final = Field(
     wire=None,
     replaces=True,
 )
-NAME_PREFIX: Final = Field(
-    "name_prefix",
+PULUMI_NAME: Final = Field(
+    state_layout.PULUMI_NAME,
     Text(blank_ok=True),
     "The Pulumi resource name (set by the resource class, not by you): the stem of a generated id.",
     wire=None,
 )
 WORKSPACE_ID: Final = Field(
-    "workspace_id",
+    state_layout.WORKSPACE_ID,
     WorkspaceId(),
     "The workspace the object lives in; overrides `mparticle:workspaceId`. Another workspace replaces "
     "the object (it moves).",
@@ -33,15 +34,15 @@ WORKSPACE_ID: Final = Field(
     replaces=True,
 )
 ADOPT: Final = Field(
-    "adopt",
+    state_layout.ADOPT,
     Boolean(),
     "`True` to take over an object that already exists (needs `resource_id`).",
     wire=None,
 )
-COMMON_FIELDS: Final = (NAME, RESOURCE_ID, NAME_PREFIX, WORKSPACE_ID, ADOPT)
+COMMON_FIELDS: Final = (NAME, RESOURCE_ID, PULUMI_NAME, WORKSPACE_ID, ADOPT)
 """The arguments every resource takes, in this order before its own."""
 
-CREATE_ONLY: Final = frozenset({NAME_PREFIX.name, ADOPT.name})
+CREATE_ONLY: Final = frozenset({PULUMI_NAME.name, ADOPT.name})
 """Arguments that only steer ``create``: they describe no object, so changing them is no change."""
 
 KEPT_WHEN_OMITTED: Final = frozenset({RESOURCE_ID.name, WORKSPACE_ID.name})

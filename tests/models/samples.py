@@ -55,7 +55,7 @@ BLOCKS = {"snowflake": snowflake, "bigquery": bigquery, "redshift": redshift, "d
 def connection(block: str = "snowflake", **overrides: Any) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Analytics warehouse",
-        "name_prefix": "warehouse",
+        "pulumi_name": "warehouse",
         block: BLOCKS[block](),
     }
     inputs.update(overrides)
@@ -65,7 +65,7 @@ def connection(block: str = "snowflake", **overrides: Any) -> dict[str, Any]:
 def data_model(**overrides: Any) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Active users",
-        "name_prefix": "active-users",
+        "pulumi_name": "active-users",
         "sql_query": "SELECT email, plan, updated_at FROM db.s.users",
     }
     inputs.update(overrides)
@@ -85,7 +85,7 @@ def mappings() -> list[dict[str, Any]]:
 
 
 def field_transformation(**overrides: Any) -> dict[str, Any]:
-    inputs: dict[str, Any] = {"name": "Purchases", "name_prefix": "purchases", "mappings": mappings()}
+    inputs: dict[str, Any] = {"name": "Purchases", "pulumi_name": "purchases", "mappings": mappings()}
     inputs.update(overrides)
     return inputs
 
@@ -103,7 +103,7 @@ def pipeline(
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Users hourly",
-        "name_prefix": "users-hourly",
+        "pulumi_name": "users-hourly",
         "pipeline_type": "user_attributes",
         "connection_id": connection_id,
         "data_model_id": data_model_id,

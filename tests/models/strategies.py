@@ -49,7 +49,7 @@ def ordered_timestamps() -> st.SearchStrategy[tuple[str, str]]:
 def common(draw: st.DrawFn) -> Inputs:
     inputs: Inputs = {"name": draw(text)}
     if draw(st.booleans()):
-        inputs["name_prefix"] = draw(text)
+        inputs["pulumi_name"] = draw(text)
     if draw(st.booleans()):
         inputs["resource_id"] = draw(ids)
         if draw(st.booleans()):

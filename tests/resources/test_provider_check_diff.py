@@ -181,7 +181,7 @@ def test_equal_inputs_are_no_change() -> None:
         pytest.param(samples.pipeline(),
                      samples.pipeline(schedule={**samples.schedule(), "start": "2026-01-01T01:15:00+01:00"}),
                      (False, [], False), id="same-instant-other-spelling"),
-        pytest.param(samples.pipeline(), samples.pipeline(name_prefix="renamed-resource", adopt=False),
+        pytest.param(samples.pipeline(), samples.pipeline(pulumi_name="renamed-resource", adopt=False),
                      (False, [], False), id="steering-inputs-only"),
         pytest.param(samples.pipeline(), samples.pipeline(partner_feed_key="rotated"), (True, [], False),
                      id="secret-compared-by-value"),

@@ -128,7 +128,7 @@ def test_persistent_failure_names_the_object(emulator: EmulatorHandle, no_env_se
 
 def test_four_concurrent_calls(providers: Providers, emulator: EmulatorHandle) -> None:
     """The provider process serves up to four calls at once."""
-    inputs = [samples.data_model(name_prefix="concurrent") for _ in range(8)]
+    inputs = [samples.data_model(pulumi_name="concurrent") for _ in range(8)]
     with ThreadPoolExecutor(max_workers=4) as pool:
         created = list(pool.map(lambda i: providers.data_model.create(engine_props(i)), inputs))
     assert sorted(objects(emulator, wire.DATA_MODELS)) == sorted(c.id for c in created)

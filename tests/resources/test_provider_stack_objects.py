@@ -21,7 +21,7 @@ from .helpers import api_calls, engine_props, stored
 
 
 def _renamed(inputs: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
-    return {**inputs, "name_prefix": name, **changes}
+    return {**inputs, "pulumi_name": name, **changes}
 
 
 # --- 3. the duplicate-id hint, followed ------------------------------------------------------
@@ -229,11 +229,11 @@ def test_an_active_pipeline_refused_at_the_limit_says_delete_before_replace(
     conn = providers.connection.create(engine_props(samples.connection()))
     model = providers.data_model.create(engine_props(samples.data_model()))
     for n in range(wire.MAX_ACTIVE_PIPELINES):
-        providers.pipeline.create(engine_props(samples.pipeline(conn.id, model.id, name_prefix=f"p{n}")))
+        providers.pipeline.create(engine_props(samples.pipeline(conn.id, model.id, pulumi_name=f"p{n}")))
     emulator.control.clear_log()
 
     with pytest.raises(OperationError) as raised:
-        providers.pipeline.create(engine_props(samples.pipeline(conn.id, model.id, name_prefix="sixth")))
+        providers.pipeline.create(engine_props(samples.pipeline(conn.id, model.id, pulumi_name="sixth")))
     assert str(raised.value).endswith(
         "Workspace 1001 already has 5 active pipelines, the most mParticle allows. If this pipeline replaces an "
         "active one (a change of pipeline_type, resource_id or workspace_id), let Pulumi delete the old one "

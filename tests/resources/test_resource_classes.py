@@ -1,7 +1,7 @@
 """The program side: the Resource classes under Pulumi's mocks (no engine, no API).
 
 What the engine receives is checked: the props (inputs exactly as written, Args and dicts
-alike, the Pulumi name as ``name_prefix``), secrets wrapped as secrets, and the typed
+alike, the Pulumi name as ``pulumi_name``), secrets wrapped as secrets, and the typed
 outputs the classes expose.
 """
 
@@ -99,7 +99,7 @@ def test_connection_props_are_the_inputs_as_written(mocks: RecordingMocks) -> An
         sent = without_provider(mocks.registered["warehouse"])
         assert is_secret_at(sent, "snowflake", "password")
         plain = reveal(sent)
-        assert plain == samples.connection()  # name, name_prefix and the block; nothing else
+        assert plain == samples.connection()  # name, pulumi_name and the block; nothing else
         assert CONNECTION.validate(plain) == []
         assert object_id == "warehouse-0a1b2c3d"
         assert block["account_identifier"] == "ab12345.us-east-1"
@@ -140,8 +140,8 @@ def test_args_classes_and_dicts_are_equivalent(mocks: RecordingMocks) -> Any:
         sent_args = without_provider(mocks.registered["with-args"])
         sent_dicts = without_provider(mocks.registered["with-dicts"])
         assert is_secret_at(sent_args, "partner_feed_key")
-        assert {**reveal(sent_args), "name_prefix": None} == {**reveal(sent_dicts), "name_prefix": None}
-        assert sent_args["name_prefix"] == "with-args"
+        assert {**reveal(sent_args), "pulumi_name": None} == {**reveal(sent_dicts), "pulumi_name": None}
+        assert sent_args["pulumi_name"] == "with-args"
         assert "paused" not in sent_args and "adopt" not in sent_args  # not written: not sent
         assert PIPELINE.validate(reveal(sent_args)) == []
 
