@@ -30,7 +30,7 @@ Methods and the endpoints behind them (all under ``/_emulator``; no token; loopb
 
 Every method raises ``EmulatorControlError`` (with the emulator's messages) when a control call is
 refused. Collections are the wire names from ``wire`` (``wire.CONNECTIONS`` ...); token calls are
-logged under the collection ``"token"``. The README's "Emulator" section describes switches and faults.
+logged under the collection ``"token"``. docs/emulator.md describes switches and faults.
 """
 
 from __future__ import annotations

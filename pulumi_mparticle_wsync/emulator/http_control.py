@@ -1,6 +1,6 @@
 """Test controls under ``/_emulator`` (not part of the real API; no auth; loopback clients only).
 
-See ``control.py`` for the Python client and the README's "Emulator" section for the table of endpoints.
+See ``control.py`` for the Python client and docs/emulator.md for the table of endpoints.
 """
 
 from __future__ import annotations
