@@ -149,7 +149,7 @@ RUN_FIELDS: Final[dict[str, Field]] = {
     wire.RUN_DATA_INTERVAL_START: _OPTIONAL_TIMESTAMP,
     wire.RUN_DATA_INTERVAL_END: _OPTIONAL_TIMESTAMP,
     wire.PIPELINE_RUN_TYPE: Field("enum", values=wire.RUN_TYPES),
-    wire.STATUS_FIELD: Field("enum", values=wire.RUN_STATUSES),
+    wire.STATUS_FIELD: Field("enum", values=wire.RUN_STATES),
     wire.ERRORS: Field("list", required=False, nullable=True, items=ERROR_LIST.items),
     wire.RUN_RECORDS_EXTRACTED: _OPTIONAL_COUNT,
     wire.RUN_RECORDS_MAPPED: _OPTIONAL_COUNT,

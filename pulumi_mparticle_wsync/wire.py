@@ -28,13 +28,12 @@ FIELD_TRANSFORMATIONS: Final = "transformations"  # [R] path
 PIPELINES: Final = "pipelines"  # [v1]
 COLLECTIONS: Final = (CONNECTIONS, DATA_MODELS, FIELD_TRANSFORMATIONS, PIPELINES)
 
-# Runs (spec §7)
-TRIGGER: Final = "trigger"  # [R] path: POST /pipelines/{id}/trigger
+# Runs (spec §7): the paths. Names of a run's fields are at the end of this module.
+TRIGGER: Final = "trigger"  # [R] path: POST /pipelines/{id}/trigger, tried first
+TRIGGER_BARE: Final = ""  # [R] path: POST /pipelines/{id} with no body (the v1 text; possibly a slip)
+TRIGGER_PATHS: Final = (TRIGGER, TRIGGER_BARE)  # in the order a client tries them
 STATUS: Final = "status"  # [v1]: GET /pipelines/{id}/status
-RUNS: Final = "status/runs"  # [v1]: GET /pipelines/{id}/status/runs[/{runId}]
-TRIGGER_REQUESTED: Final = "trigger_requested"  # [v1]
-RUN_STATUSES: Final = ("triggered", "queued", "running", "success", "failed")  # [v1]
-RUN_TYPES: Final = ("scheduled", "manual")  # [v1]
+RUNS: Final = "status/runs"  # [v1]: GET /pipelines/{id}/status/runs; [R] /status/runs/{runId}
 
 # --- Common fields (spec §2) --------------------------------------------------------------
 ID: Final = "id"
@@ -94,22 +93,58 @@ TOKEN_LIFETIME_SECONDS: Final = 28800  # [C] 8 hours
 # --- Server timestamps (spec §2): ISO 8601 UTC with milliseconds and Z ----------------------
 SERVER_TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"  # [C] connections, [R] rest
 
-# --- Runs (spec §7) [v1] --------------------------------------------------------------------
-RUNS_PAGE_PARAM: Final = "currentPage"
-RUNS_PAGE_SIZE_PARAM: Final = "pageSize"
-RUNS_START_DATE_PARAM: Final = "startDate"
-RUNS_END_DATE_PARAM: Final = "endDate"
-RUNS_ITEMS: Final = "items"
-PIPELINE_ID: Final = "pipeline_id"
-LATEST_PIPELINE_RUN: Final = "latest_pipeline_run"
-PIPELINE_RUN_ID: Final = "pipeline_run_id"
-RUN_LOGICAL_DATE: Final = "logical_date"
-RUN_START_DATE: Final = "start_date"
-RUN_END_DATE: Final = "end_date"
-RUN_DATA_INTERVAL_START: Final = "data_interval_start"
-RUN_DATA_INTERVAL_END: Final = "data_interval_end"
-PIPELINE_RUN_TYPE: Final = "pipeline_run_type"
-RUN_RECORDS_EXTRACTED: Final = "records_extracted"
-RUN_RECORDS_MAPPED: Final = "records_mapped"
-RUN_EVENT_BATCHES_GENERATED: Final = "event_batches_generated"
-RUN_ACTIVE_STATUSES: Final = ("triggered", "queued", "running")  # a trigger is refused while one is active
+# --- Runs (spec §7) ------------------------------------------------------------------------
+# v2's shapes are unknown. Where v1 and our earlier guess differ, a client reads both spellings
+# (v1 first) and the emulator serves the v1 one unless switched.
+RUNS_PAGE_PARAM: Final = "currentPage"  # [v1]
+RUNS_PAGE_SIZE_PARAM: Final = "pageSize"  # [v1]
+RUNS_START_DATE_PARAM: Final = "startDate"  # [v1] filters on logical_date
+RUNS_END_DATE_PARAM: Final = "endDate"  # [v1]
+RUNS_ITEMS: Final = "items"  # [v1]
+TRIGGER_REQUESTED: Final = "trigger_requested"  # [v1] the trigger answer's "status"
+ALREADY_IN_PROGRESS_FRAGMENT: Final = "already in progress"  # [v1] the 400 of a trigger while a run is active
+
+# A run.
+PIPELINE_RUN_ID: Final = "pipeline_run_id"  # [v1] an integer
+RUN_PIPELINE_ID: Final = "id"  # [v1] the pipeline's id, not the run's
+RUN_PIPELINE_ID_GUESS: Final = "pipeline_id"  # [R] our earlier spelling
+RUN_STATE: Final = "pipeline_run_state"  # [v1]
+RUN_STATE_GUESS: Final = "status"  # [R] our earlier spelling
+RUN_WORKSPACE_ID: Final = "workspace_id"  # [v1]
+RUN_LOGICAL_DATE: Final = "logical_date"  # [v1]
+RUN_START_DATE: Final = "start_date"  # [v1]
+RUN_END_DATE: Final = "end_date"  # [v1] null while running
+RUN_DATA_INTERVAL_START: Final = "data_interval_start"  # [v1]
+RUN_DATA_INTERVAL_END: Final = "data_interval_end"  # [v1]
+PIPELINE_RUN_TYPE: Final = "pipeline_run_type"  # [v1]
+RUN_IS_EXTERNALLY_TRIGGERED: Final = "is_externally_triggered"  # [v1]
+RUN_RECORDS_EXTRACTED: Final = "records_extracted"  # [v1] a number, or null before counted ("string" in v1's table)
+RUN_RECORDS_MAPPED: Final = "records_mapped"  # [v1]
+RUN_EVENT_BATCHES_GENERATED: Final = "event_batches_generated"  # [v1]
+RUN_TRIGGERED, RUN_QUEUED, RUN_RUNNING, RUN_DATASET_TRIGGERED, RUN_SUCCESS, RUN_FAILED = (
+    "triggered", "queued", "running", "dataset_triggered", "success", "failed"
+)  # [v1]; success and failed from v1's examples
+RUN_STATES: Final = (RUN_TRIGGERED, RUN_QUEUED, RUN_RUNNING, RUN_DATASET_TRIGGERED, RUN_SUCCESS, RUN_FAILED)
+RUN_ACTIVE_STATES: Final = (RUN_TRIGGERED, RUN_QUEUED, RUN_RUNNING, RUN_DATASET_TRIGGERED)  # a trigger is refused
+RUN_TYPE_SCHEDULED, RUN_TYPE_MANUAL = "scheduled", "manual"  # [v1]
+RUN_TYPES: Final = (RUN_TYPE_SCHEDULED, RUN_TYPE_MANUAL)
+
+# A pipeline's status answer: v1's flags, or our earlier guess's status and state.
+PIPELINE_ID: Final = "pipeline_id"  # [v1]
+STATUS_WORKSPACE_ID: Final = "workspace_id"  # [v1]
+STATUS_IS_ACTIVE: Final = "is_active"  # [v1]
+STATUS_IS_FAULTED: Final = "is_faulted"  # [v1]
+STATUS_IS_CONNECTION_ACTIVE: Final = "is_connection_active"  # [v1]
+STATUS_IS_CONNECTION_FAULTED: Final = "is_connection_faulted"  # [v1]
+STATUS_FLAGS: Final = (STATUS_IS_ACTIVE, STATUS_IS_FAULTED, STATUS_IS_CONNECTION_ACTIVE, STATUS_IS_CONNECTION_FAULTED)
+STATUS_STATUS_GUESS: Final = "status"  # [R] our earlier guess: the pipeline's status
+STATUS_STATE_GUESS: Final = "state"  # [R] our earlier guess: active or paused
+LATEST_PIPELINE_RUN: Final = "latest_pipeline_run"  # [v1] a run, or null
+
+# The emulator's run switches (spec §8), one per [R] choice above.
+TRIGGER_PATH_SUFFIX: Final = "trigger"  # POST /pipelines/{id}/trigger
+TRIGGER_PATH_BARE: Final = "bare"  # POST /pipelines/{id}
+RUN_SPELLING_V1: Final = "v1"  # id, pipeline_run_state
+RUN_SPELLING_GUESS: Final = "guess"  # pipeline_id, status
+STATUS_SHAPE_V1: Final = "v1"  # is_* flags
+STATUS_SHAPE_GUESS: Final = "guess"  # status, state

@@ -26,6 +26,7 @@ from .errors import (
     UnconfirmedNotFoundError,
     WarehouseSyncError,
 )
+from .runs import PipelineStatus, Run, TriggerAnswer, parse_run, parse_status
 
 __all__ = [
     "APIError",
@@ -36,12 +37,15 @@ __all__ = [
     "ConflictError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PipelineStatus",
     "RateLimitError",
     "RetryPolicy",
+    "Run",
     "ServerError",
     "Timing",
     "TokenCache",
     "TransportError",
+    "TriggerAnswer",
     "UnconfirmedNotFoundError",
     "WarehouseSyncClient",
     "WarehouseSyncError",
@@ -50,5 +54,7 @@ __all__ = [
     "get_client",
     "load_settings",
     "missing_workspace_error",
+    "parse_run",
+    "parse_status",
     "setting_source",
 ]

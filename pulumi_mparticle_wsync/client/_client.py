@@ -644,7 +644,7 @@ def _with_hint(error: APIError, hint: str) -> APIError:
 
 def _active_run(status: Mapping[str, Any]) -> Mapping[str, Any] | None:
     run = status.get(wire.LATEST_PIPELINE_RUN)
-    if isinstance(run, Mapping) and run.get(wire.STATUS_FIELD) in wire.RUN_ACTIVE_STATUSES:
+    if isinstance(run, Mapping) and run.get(wire.STATUS_FIELD) in wire.RUN_ACTIVE_STATES:
         return run
     return None
 

@@ -222,7 +222,7 @@ class FakeAPI:
         runs = self.runs.setdefault(pipeline_id, [])
         latest = runs[-1] if runs else None
         if request.method == "POST" and action == wire.TRIGGER:
-            if latest is not None and latest[wire.STATUS_FIELD] in wire.RUN_ACTIVE_STATUSES:
+            if latest is not None and latest[wire.STATUS_FIELD] in wire.RUN_ACTIVE_STATES:
                 return _error(400, f"Pipeline {pipeline_id} is already in progress.")
             run = {
                 wire.PIPELINE_RUN_ID: len(runs) + 1,
