@@ -145,7 +145,9 @@ def python_type(value_type: ValueType) -> str:
         return code(" | ".join(python_value(value) for value in value_type.values))
     if isinstance(value_type, Block):
         return f"[`{value_type.title}`]({anchor(value_type.title)}) or a `dict` of its arguments"
-    return f"a list of [`{value_type.item.title}`]({anchor(value_type.item.title)}) (or of `dict`s)"
+    if isinstance(value_type, ListOf):
+        return f"a list of [`{value_type.item.title}`]({anchor(value_type.item.title)}) (or of `dict`s)"
+    raise TypeError(f"scripts/reference_docs.py: python_type has no entry for {type(value_type).__name__}: add one")
 
 
 def requirement(field: Field) -> str:

@@ -18,12 +18,17 @@ from ._props import arguments_of, resource_options, resource_props
 @dataclass(frozen=True, kw_only=True)
 class SnowflakeConfigArgs:
     account_identifier: pulumi.Input[str]
+    """The Snowflake account identifier."""
     region: pulumi.Input[str]
-    """e.g. ``us-central1.gcp``"""
+    """The Snowflake account's region, e.g. ``us-central1.gcp``."""
     warehouse: pulumi.Input[str]
+    """The virtual warehouse."""
     database: pulumi.Input[str]
+    """The database."""
     role: pulumi.Input[str]
+    """The role mParticle uses."""
     user: pulumi.Input[str]
+    """The user mParticle signs in as."""
     password: pulumi.Input[str]
     """Secret: kept secret in the state even when given as a plain string (the rest of the block is not)."""
     storage_integration: pulumi.Input[str]
@@ -39,8 +44,11 @@ class BigQueryConfigArgs:
     region: pulumi.Input[str]
     """The dataset location, e.g. ``us-east4``."""
     project_id: pulumi.Input[str]
+    """The Google Cloud project."""
     dataset_id: pulumi.Input[str]
+    """The dataset."""
     service_account_id: pulumi.Input[str]
+    """The service account mParticle uses."""
     service_account_key: pulumi.Input[str]
     """Secret: the whole JSON key file as a string, kept secret in the state (the rest of the block is not)."""
 
@@ -48,11 +56,15 @@ class BigQueryConfigArgs:
 @dataclass(frozen=True, kw_only=True)
 class RedshiftConfigArgs:
     host: pulumi.Input[str]
+    """The cluster's endpoint host."""
     database: pulumi.Input[str]
+    """The database."""
     user: pulumi.Input[str]
+    """The user mParticle signs in as."""
     password: pulumi.Input[str]
     """Secret: kept secret in the state even when given as a plain string (the rest of the block is not)."""
     aws_iam_role_arn: pulumi.Input[str]
+    """The IAM role mParticle assumes."""
     port: pulumi.Input[int] | None = None
     """The server uses 5439 when omitted."""
 
@@ -62,7 +74,9 @@ class DatabricksConfigArgs:
     provider: pulumi.Input[str]
     """The Delta Sharing provider name."""
     catalog: pulumi.Input[str]
+    """The catalog."""
     schema: pulumi.Input[str]
+    """The schema."""
 
 
 class ConnectionProvider(WarehouseSyncProvider):

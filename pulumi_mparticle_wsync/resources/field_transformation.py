@@ -21,12 +21,14 @@ class FieldMappingArgs:
     value; ``ignore`` needs source only."""
 
     mapping_type: pulumi.Input[str]
+    """``column`` needs source and destination; ``static`` needs destination and value; ``ignore`` needs
+    source only."""
     source: pulumi.Input[str] | None = None
     """The warehouse column."""
     destination: pulumi.Input[str] | None = None
     """A path into the event batch, e.g. ``events[].data.custom_attributes.order_id``."""
     value: pulumi.Input[str | int | float | bool] | None = None
-    """The constant a ``static`` mapping writes."""
+    """The constant a ``static`` mapping writes (a string, number or boolean)."""
 
 
 class FieldTransformationProvider(WarehouseSyncProvider):

@@ -27,8 +27,9 @@ class SyncModeArgs:
     iterator_field: pulumi.Input[str] | None = None
     """Incremental only (required): the column that grows with each change, e.g. ``updated_at``."""
     iterator_data_type: pulumi.Input[str] | None = None
-    """Incremental only (required): ``timestamp``, ``timestamp_ltz``, ``timestamp_ntz``,
-    ``timestamp_tz``, ``datetime``, ``date``, ``timestamp_unixtime_ms``, ``timestamp_unixtime_s``."""
+    """Incremental only (required): the iterator column's type, one of ``timestamp``, ``timestamp_ltz``,
+    ``timestamp_ntz``, ``timestamp_tz``, ``datetime``, ``date``, ``timestamp_unixtime_ms`` or
+    ``timestamp_unixtime_s``."""
     from_: pulumi.Input[str] | None = None
     """Optional ISO 8601 lower bound on the rows loaded (the API's ``from``)."""
     until: pulumi.Input[str] | None = None

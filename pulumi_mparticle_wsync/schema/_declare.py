@@ -88,6 +88,12 @@ class Enum:
     def wire_values(self) -> tuple[str, ...]:
         return tuple(theirs for _, theirs in self.members)
 
+    @property
+    def listed(self) -> str:
+        """Our values as a schema doc lists them: a, b or c, each in backticks."""
+        quoted = [f"`{value}`" for value in self.values]
+        return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
     def to_wire(self, value: Any) -> Any:
         return dict(self.members).get(value, value) if isinstance(value, str) else value
 

@@ -33,7 +33,7 @@ SNOWFLAKE: Final = Block(
     "SnowflakeConfigArgs",
     (
         _text("account_identifier", "The Snowflake account identifier.", "confirmed"),
-        _text("region", "e.g. `us-central1.gcp`.", "confirmed"),
+        _text("region", "The Snowflake account's region, e.g. `us-central1.gcp`.", "confirmed"),
         _text("warehouse", "The virtual warehouse.", "confirmed"),
         _text("database", "The database.", "confirmed"),
         _text("role", "The role mParticle uses.", "confirmed"),
@@ -115,7 +115,8 @@ CONNECTION: Final = ResourceSchema(
     variant_extra_reason="a Connection takes exactly one warehouse block and {first} is already set: remove "
     "{extra} (or {first}), and use one Connection per warehouse",
     outputs=(
-        Output("state", "`active`, `inactive` or `new`, as the server reports it.", wire="state",
+        Output("state", "`active`/`inactive` as written; when omitted, the server's state (which may be `new`).",
+               wire="state",
                python_type="str | None", enum=Enum(same_names("active", "inactive"))),
         Output("service_provider", "`snowflake`, `bigquery`, `redshift` or `databricks`.",
                wire=wire.SERVICE_PROVIDER, python_type="str", is_variant_name=True),

@@ -24,7 +24,7 @@ DATA_MODEL: Final = ResourceSchema(
               tag="reconstructed", server_filled=True),
     ),
     outputs=(
-        Output("state", "`active` or `inactive`, as the server reports it.", wire="state",
+        Output("state", "`active`/`inactive` as written; when omitted, the server's state.", wire="state",
                python_type="str | None", enum=STATES),
     ),
     wire_constants=(("type", "sql", "v1"),),

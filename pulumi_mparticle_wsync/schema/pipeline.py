@@ -43,7 +43,8 @@ SYNC_MODE: Final = Block(
               "Incremental only (required): the column that grows with each change, e.g. `updated_at`.",
               wire="iterator_field", tag="reconstructed"),
         Field("iterator_data_type", ITERATOR_DATA_TYPES,
-              "Incremental only (required): the iterator column's type.", wire="iterator_data_type", tag="v1"),
+              f"Incremental only (required): the iterator column's type, one of {ITERATOR_DATA_TYPES.listed}.",
+              wire="iterator_data_type", tag="v1"),
         Field("from_", Timestamp(), "Optional ISO 8601 lower bound on the rows loaded (the API's `from`).",
               wire="from", tag="reconstructed"),
         Field("until", Timestamp(), "Optional ISO 8601 upper bound; after `from_`.", wire="until",
@@ -69,7 +70,8 @@ SCHEDULE: Final = Block(
     (
         Field("type", SCHEDULE_TYPES, "`interval`, `once` or `on_demand`.",
               wire="type", tag="reconstructed", required=True),
-        Field("frequency", FREQUENCIES, "Interval only (required).", wire="frequency", tag="v1"),
+        Field("frequency", FREQUENCIES, f"Interval only (required): {FREQUENCIES.listed}.", wire="frequency",
+              tag="v1"),
         Field("start", Timestamp(),
               "Required for every type, `on_demand` included. ISO 8601 with a timezone; anchors an interval's "
               "recurrence (00:15 repeats hourly at :15), and an on-demand pipeline's first run loads the rows "
