@@ -11,6 +11,7 @@ from ._auth import TokenCache
 from ._client import WarehouseSyncClient, clear_client_cache, get_client
 from ._matching import differences
 from ._retry import RetryPolicy, Timing
+from ._routes import RouteProbe, forget_learned_routes
 from ._settings import ClientSettings, load_settings, missing_workspace_error, setting_source
 from .errors import (
     APIError,
@@ -21,12 +22,14 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RunInProgressError,
     ServerError,
+    StatusNotReadyError,
     TransportError,
     UnconfirmedNotFoundError,
     WarehouseSyncError,
 )
-from .runs import PipelineStatus, Run, TriggerAnswer, parse_run, parse_status
+from .runs import PipelineStatus, Run, TriggerAnswer, parse_run, parse_runs, parse_status, parse_trigger
 
 __all__ = [
     "APIError",
@@ -40,8 +43,11 @@ __all__ = [
     "PipelineStatus",
     "RateLimitError",
     "RetryPolicy",
+    "RouteProbe",
     "Run",
+    "RunInProgressError",
     "ServerError",
+    "StatusNotReadyError",
     "Timing",
     "TokenCache",
     "TransportError",
@@ -51,10 +57,13 @@ __all__ = [
     "WarehouseSyncError",
     "clear_client_cache",
     "differences",
+    "forget_learned_routes",
     "get_client",
     "load_settings",
     "missing_workspace_error",
     "parse_run",
+    "parse_runs",
     "parse_status",
+    "parse_trigger",
     "setting_source",
 ]

@@ -15,9 +15,9 @@ created again. This costs one list request, and only when an object looks missin
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Final, TypeVar
 from urllib.parse import quote
@@ -26,6 +26,7 @@ import httpx
 
 from .. import _constants as c
 from .. import wire
+from . import _run_calls
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
 from ._matching import differences
 from ._responses import (
@@ -37,6 +38,7 @@ from ._responses import (
     unexpected_shape,
 )
 from ._retry import RetryableFailure, RetryPolicy, Timing, call_with_retries, exchange
+from ._routes import RouteProbe
 from ._scrub import Scrubber, secret_values
 from ._settings import ClientSettings, missing_workspace_error, setting_source, workspace_id_problem
 from .errors import (
@@ -48,11 +50,13 @@ from .errors import (
     UnconfirmedNotFoundError,
     WarehouseSyncError,
 )
+from .runs import PipelineStatus, Run, TriggerAnswer
 
 T = TypeVar("T")
 
 # Module-level names: inside the class, ``list`` is the method of that name.
 ObjectList = list[dict[str, Any]]
+RunList = list[Run]
 
 _PERMISSION_HINT: Final = "the credential needs Platform API access with the Admin permission"
 _OBJECT_NOUN: Final = {
@@ -80,7 +84,8 @@ class WarehouseSyncClient:
     """Thread-safe client of the mParticle Warehouse Sync API v2 for one credential.
 
     Objects are plain ``dict``s in wire format (names from ``wire``); unknown fields in
-    answers are kept as they are. ``workspace_id=None`` on a call means ``settings.workspace_id``.
+    answers are kept as they are. Runs and statuses are typed values (``runs``), read from
+    either spelling the API may serve. ``workspace_id=None`` on a call means ``settings.workspace_id``.
     """
 
     def __init__(
@@ -260,38 +265,32 @@ class WarehouseSyncClient:
 
         return self._retrying(call, attempt)
 
-    # --- pipeline runs --------------------------------------------------------------------
+    # --- pipeline runs (spec §7; what they do is in ``_run_calls``) ----------------------------
 
-    def trigger(self, pipeline_id: str, *, workspace_id: str | None = None) -> dict[str, Any]:
-        """Start an on-demand run: ``{"pipeline_run_id": ..., "status": "trigger_requested"}``.
+    def trigger(self, pipeline_id: str, *, workspace_id: str | None = None) -> TriggerAnswer:
+        """Start an on-demand run of the pipeline; its answer says which run and which path worked.
 
-        After a lost answer the next attempt reads the pipeline's status first: an active latest
-        run is taken as the one this trigger started, so a run is never started twice.
+        ``POST /pipelines/{id}/trigger`` first, ``POST /pipelines/{id}`` (no body) when the server
+        proves the first route wrong: a 405, or a 404 while the pipeline exists (a GET of it tells).
+        The path that worked is remembered per process and API URL and tried first next time.
+
+        Never starts two runs: after a lost answer (or a 5xx) the next attempt reads the status
+        first and takes an active latest run as the one this call started (``adopted=True``).
+
+        Raises ``RunInProgressError`` when a run is going already, ``NotFoundError`` naming the
+        pipeline when it is proven gone, and ``APIError`` when neither path exists (run
+        ``mparticle-wsync check-api`` then).
         """
-        trigger_url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.TRIGGER)
-        status_url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.STATUS)
-        call = self._new_call()
+        return _run_calls.trigger(self, pipeline_id, workspace_id)
 
-        def attempt() -> dict[str, Any]:
-            if call.must_check_server:
-                active_run = _active_run(self._fetch_required(call, status_url))
-                if active_run is not None:
-                    return {
-                        wire.PIPELINE_RUN_ID: active_run.get(wire.PIPELINE_RUN_ID),
-                        wire.STATUS_FIELD: wire.TRIGGER_REQUESTED,
-                    }
-                call.must_check_server = False
-            response = self._attempt_unsafe(call, "POST", trigger_url)
-            self._raise_for_error(response, call)
-            return expect_object(response, call.scrubber)
+    def pipeline_status(self, pipeline_id: str, *, workspace_id: str | None = None) -> PipelineStatus:
+        """The pipeline's status and latest run (``GET /pipelines/{id}/status``), in either shape.
 
-        return self._retrying(call, attempt)
-
-    def pipeline_status(self, pipeline_id: str, *, workspace_id: str | None = None) -> dict[str, Any]:
-        """``{"pipeline_id", "status", "state", "latest_pipeline_run"}``."""
-        url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.STATUS)
-        call = self._new_call()
-        return self._retrying(call, lambda: self._fetch_required(call, url))
+        A 404 while the pipeline exists raises ``StatusNotReadyError`` (mParticle answers so for
+        about a minute after a create: try again shortly); a 404 for a pipeline proven gone raises
+        ``NotFoundError``.
+        """
+        return _run_calls.pipeline_status(self, pipeline_id, workspace_id)
 
     def list_runs(
         self,
@@ -302,38 +301,44 @@ class WarehouseSyncClient:
         page_size: int | None = None,
         start_date: str | datetime | None = None,
         end_date: str | datetime | None = None,
-    ) -> ObjectList:
-        """One page of the pipeline's runs (the ``items`` of the answer)."""
-        url = self._object_url(wire.PIPELINES, pipeline_id, workspace_id, wire.RUNS)
-        params = _query(
-            {
-                wire.RUNS_PAGE_PARAM: page,
-                wire.RUNS_PAGE_SIZE_PARAM: page_size,
-                wire.RUNS_START_DATE_PARAM: start_date,
-                wire.RUNS_END_DATE_PARAM: end_date,
-            }
-        )
-        call = self._new_call()
+    ) -> RunList:
+        """One page of the pipeline's runs, newest first as served (``{"items": [...]}`` or an array).
 
-        def attempt() -> ObjectList:
-            response = self._attempt(call, "GET", url, params=params)
-            self._raise_for_error(response, call)
-            body = json_body(response, call.scrubber)
-            items = body.get(wire.RUNS_ITEMS) if isinstance(body, dict) else body
-            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-                raise unexpected_shape(response, f'{{"{wire.RUNS_ITEMS}": [<run>, ...]}}', body)
-            return items
+        ``page`` counts from 1; ``start_date``/``end_date`` filter on the runs' logical date. 404s
+        are read as by ``pipeline_status``.
+        """
+        params: dict[str, int | str | datetime | None] = {
+            wire.RUNS_PAGE_PARAM: page,
+            wire.RUNS_PAGE_SIZE_PARAM: page_size,
+            wire.RUNS_START_DATE_PARAM: start_date,
+            wire.RUNS_END_DATE_PARAM: end_date,
+        }
+        return _run_calls.list_runs(self, pipeline_id, workspace_id, params)
 
-        return self._retrying(call, attempt)
+    def iter_runs(
+        self,
+        pipeline_id: str,
+        *,
+        workspace_id: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        page_size: int = 100,
+    ) -> Iterator[Run]:
+        """Every run of the pipeline (logical date within ``since``/``until``), newest first as served.
 
-    def get_run(
-        self, pipeline_id: str, run_id: int | str, *, workspace_id: str | None = None
-    ) -> dict[str, Any]:
-        url = self._object_url(
-            wire.PIPELINES, pipeline_id, workspace_id, f"{wire.RUNS}/{_segment(str(run_id))}"
-        )
-        call = self._new_call()
-        return self._retrying(call, lambda: self._fetch_required(call, url))
+        Pages from 1 until a page holds fewer than ``page_size`` runs; stops early when a page
+        repeats the previous one (a server that ignores paging). Each page is one call.
+        """
+        return _run_calls.iter_runs(self, pipeline_id, workspace_id, since, until, page_size)
+
+    def get_run(self, pipeline_id: str, run_id: int | str, *, workspace_id: str | None = None) -> Run:
+        """One run: ``GET /pipelines/{id}/status/runs/{runId}`` ([R], not in v1).
+
+        When that route answers 404 or 405, the run is looked for in ``iter_runs`` instead (and a
+        route found missing is remembered per process). ``NotFoundError`` names the run and the
+        pipeline when neither has it.
+        """
+        return _run_calls.get_run(self, pipeline_id, run_id, workspace_id)
 
     # --- diagnostics ----------------------------------------------------------------------
 
@@ -361,6 +366,31 @@ class WarehouseSyncClient:
             response = self._attempt(call, "GET", url, params=params)
             self._raise_for_error(response, call)
             return json_body(response, call.scrubber)
+
+        return self._retrying(call, attempt)
+
+    def probe(
+        self,
+        method: str,
+        collection: str,
+        object_id: str,
+        suffix: str = "",
+        *,
+        workspace_id: str | None = None,
+    ) -> RouteProbe:
+        """Send a ``GET``, ``HEAD`` or ``OPTIONS`` to an object or a sub-path of it and report only how
+        the server answered (status and ``Allow``), whatever it was: for ``check-api``, which asks
+        whether a route exists without using it. Other methods are refused (``ValueError``)."""
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            raise ValueError(f"probe sends only GET, HEAD or OPTIONS, not {method}")
+        url = self._object_url(collection, object_id, workspace_id, suffix)
+        call = self._new_call()
+
+        def attempt() -> RouteProbe:
+            response = self._attempt(call, method, url)
+            allow = response.headers.get("Allow")
+            methods = tuple(part.strip().upper() for part in allow.split(",") if part.strip()) if allow else None
+            return RouteProbe(method, display_path(response.request), response.status_code, methods)
 
         return self._retrying(call, attempt)
 
@@ -605,6 +635,10 @@ class WarehouseSyncClient:
         """The collection's path as error messages show it (no host)."""
         return httpx.URL(self._collection_url(collection, workspace_id)).path
 
+    def _run_url(self, pipeline_id: str, run_id: str, workspace_id: str | None) -> str:
+        """URL of one run of a pipeline (the run id escaped as one segment)."""
+        return self._object_url(wire.PIPELINES, pipeline_id, workspace_id, f"{wire.RUNS}/{_segment(run_id)}")
+
     def _object_url(self, collection: str, object_id: str, workspace_id: str | None, suffix: str = "") -> str:
         """URL of one object, or of ``suffix`` (a wire sub-path such as ``status``) below it."""
         if not object_id:
@@ -640,25 +674,6 @@ def _json_kind(body: Any) -> str:
 
 def _with_hint(error: APIError, hint: str) -> APIError:
     return type(error)(error.status_code, error.method, error.path, [*error.messages, hint])
-
-
-def _active_run(status: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    run = status.get(wire.LATEST_PIPELINE_RUN)
-    if isinstance(run, Mapping) and run.get(wire.STATUS_FIELD) in wire.RUN_ACTIVE_STATES:
-        return run
-    return None
-
-
-def _query(values: Mapping[str, int | str | datetime | None]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-            value = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        params[name] = str(value)
-    return params
 
 
 # --- the process-wide client cache ---------------------------------------------------------

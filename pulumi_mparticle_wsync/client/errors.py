@@ -6,9 +6,12 @@
     ├── TransportError                  no usable answer: connection refused/dropped, timeouts (after retries)
     └── APIError                        the API answered with an error status
         ├── BadRequestError             400: a field is invalid, or the request is refused in this state
+        │   └── RunInProgressError      400 to a trigger: the pipeline has a run going (``pipeline_id``)
         ├── AuthenticationError         401: token missing/expired/unknown, or the credential was refused
         ├── PermissionDeniedError       403: the credential lacks the permission
         ├── NotFoundError               404: no such object, proven: its collection lists without it
+        │   └── StatusNotReadyError     404 from a pipeline's status (or runs) while the pipeline exists:
+        │                               mParticle answers so for about a minute after a create (``pipeline_id``)
         ├── UnconfirmedNotFoundError    404 that proves nothing: the collection's listing failed (the
         │                               route looks wrong: names mparticle:apiUrl) or still holds the
         │                               object, or a POST to a collection answered 404. Never "gone"
@@ -116,6 +119,21 @@ class BadRequestError(APIError):
     """400: the request was invalid or cannot be processed in the current state."""
 
 
+class RunInProgressError(BadRequestError):
+    """400 to a trigger whose message says the pipeline is already in progress: a run is going.
+
+    ``pipeline_id`` names the pipeline. Wait for the run to end (``pipeline_status``) and trigger again.
+    """
+
+    def __init__(self, status_code: int, method: str, path: str, messages: list[str], *, pipeline_id: str) -> None:
+        super().__init__(status_code, method, path, messages)
+        self.pipeline_id = pipeline_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        fields = (self.status_code, self.method, self.path, self.messages, self.pipeline_id)
+        return (_rebuild_with_pipeline, (type(self), *fields))
+
+
 class AuthenticationError(APIError):
     """401 (or a refused credential at the token endpoint)."""
 
@@ -126,6 +144,34 @@ class PermissionDeniedError(APIError):
 
 class NotFoundError(APIError):
     """404: the object does not exist (for one object: proven by its collection's listing)."""
+
+
+class StatusNotReadyError(NotFoundError):
+    """404 from a pipeline's status or runs while the pipeline itself exists (a GET of it answered 200).
+
+    mParticle answers so for about a minute after a pipeline is created; try again shortly. It is a
+    ``NotFoundError`` of the *status*, not of the pipeline: a caller that takes ``NotFoundError`` to
+    mean "the pipeline is gone" must catch this one first. ``pipeline_id`` names the pipeline.
+    """
+
+    def __init__(self, status_code: int, method: str, path: str, messages: list[str], *, pipeline_id: str) -> None:
+        super().__init__(status_code, method, path, messages)
+        self.pipeline_id = pipeline_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        fields = (self.status_code, self.method, self.path, self.messages, self.pipeline_id)
+        return (_rebuild_with_pipeline, (type(self), *fields))
+
+
+def _rebuild_with_pipeline(
+    cls: type[RunInProgressError | StatusNotReadyError],
+    status_code: int,
+    method: str,
+    path: str,
+    messages: list[str],
+    pipeline_id: str,
+) -> APIError:
+    return cls(status_code, method, path, messages, pipeline_id=pipeline_id)
 
 
 class UnconfirmedNotFoundError(APIError):

@@ -5,17 +5,27 @@ Spec §7: v1 spells a run's pipeline ``id`` and its state ``pipeline_run_state``
 ``state``. v2 is unknown, so each reader takes the v1 spelling when present, else the other, and
 records which one it saw (``check-api`` reports it). Unknown keys are ignored; a value of the
 wrong kind reads as ``None`` rather than failing a caller that only needs part of the answer.
+
+What was seen on the wire (``Run.spelling``, ``PipelineStatus.shape``, ``TriggerAnswer.path``) is
+recorded but left out of equality: a run read from either spelling equals the same run read from
+the other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from .. import wire
 
 Spelling = Literal["v1", "guess"]
+Seen = Literal["v1", "guess", "mixed"]
+
+RUN_V1_KEYS: Final = (wire.RUN_PIPELINE_ID, wire.RUN_STATE)
+RUN_GUESS_KEYS: Final = (wire.RUN_PIPELINE_ID_GUESS, wire.RUN_STATE_GUESS)
+STATUS_V1_KEYS: Final = wire.STATUS_FLAGS
+STATUS_GUESS_KEYS: Final = (wire.STATUS_STATUS_GUESS, wire.STATUS_STATE_GUESS)
 
 
 @dataclass(frozen=True)
@@ -39,8 +49,8 @@ class Run:
     records_mapped: int | None = None
     event_batches_generated: int | None = None
     errors: tuple[str, ...] = ()
-    spelling: Spelling = "v1"
-    """Which spelling of the pipeline id and state the answer used."""
+    spelling: Spelling = field(default="v1", compare=False)
+    """Which spelling of the pipeline id and state the answer used (v1 when it had any v1 key)."""
 
     @property
     def active(self) -> bool:
@@ -70,8 +80,20 @@ class PipelineStatus:
     """The guessed shape's ``status`` (v1 has none)."""
     state: str | None = None
     """The guessed shape's ``state``: ``active`` or ``paused`` (v1 has none)."""
-    shape: Spelling = "v1"
+    shape: Spelling = field(default="v1", compare=False)
     """``v1`` when the answer carried any ``is_*`` flag."""
+
+    @property
+    def active(self) -> bool | None:
+        """Whether the pipeline is active (not paused): v1's ``is_active``, else the guess's ``state``."""
+        if self.is_active is not None:
+            return self.is_active
+        return {"active": True, "paused": False}.get(self.state or "")
+
+    @property
+    def running(self) -> bool:
+        """A run is going: a trigger now would be refused."""
+        return self.latest_run is not None and self.latest_run.active
 
 
 @dataclass(frozen=True)
@@ -91,7 +113,7 @@ def parse_run(body: Mapping[str, Any]) -> Run:
     run_id = _integer(body.get(wire.PIPELINE_RUN_ID))
     if run_id is None:
         raise ValueError(f"a run without an integer {wire.PIPELINE_RUN_ID}")
-    v1 = wire.RUN_STATE in body or wire.RUN_PIPELINE_ID in body
+    v1 = any(key in body for key in RUN_V1_KEYS)
     pipeline_id = _first_text(body, wire.RUN_PIPELINE_ID, wire.RUN_PIPELINE_ID_GUESS)
     state = _first_text(body, wire.RUN_STATE, wire.RUN_STATE_GUESS)
     return Run(
@@ -131,14 +153,50 @@ def parse_status(body: Mapping[str, Any]) -> PipelineStatus:
         is_connection_faulted=_boolean(body.get(wire.STATUS_IS_CONNECTION_FAULTED)),
         status=_text(body.get(wire.STATUS_STATUS_GUESS)),
         state=_text(body.get(wire.STATUS_STATE_GUESS)),
-        shape="v1" if any(flag in body for flag in wire.STATUS_FLAGS) else "guess",
+        shape="v1" if any(flag in body for flag in STATUS_V1_KEYS) else "guess",
     )
+
+
+def parse_runs(body: Any) -> list[Run]:
+    """A page of runs: ``{"items": [...]}`` (v1) or a bare array. ``ValueError`` saying what is wrong."""
+    items = body.get(wire.RUNS_ITEMS) if isinstance(body, Mapping) else body
+    if not isinstance(items, list):
+        raise ValueError(f'expected {{"{wire.RUNS_ITEMS}": [<run>, ...]}} or an array of runs')
+    runs: list[Run] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise ValueError(f"run {index} of the page is not an object")
+        try:
+            runs.append(parse_run(item))
+        except ValueError as error:
+            raise ValueError(f"run {index} of the page: {error}") from None
+    return runs
+
+
+def run_spelling(body: Mapping[str, Any]) -> Seen | None:
+    """Which spelling a served run uses: ``v1``, ``guess``, ``mixed`` (keys of both), or ``None`` (neither)."""
+    return _seen(body, RUN_V1_KEYS, RUN_GUESS_KEYS)
+
+
+def status_shape(body: Mapping[str, Any]) -> Seen | None:
+    """Which shape a served status answer has: ``v1`` (``is_*`` flags), ``guess`` (``status``/``state``),
+    ``mixed``, or ``None``."""
+    return _seen(body, STATUS_V1_KEYS, STATUS_GUESS_KEYS)
 
 
 def parse_trigger(body: Mapping[str, Any], path: str) -> TriggerAnswer:
+    """A trigger's answer, ``{"pipeline_run_id": <int>, "status": "trigger_requested"}``, from ``path``."""
     return TriggerAnswer(
         run_id=_integer(body.get(wire.PIPELINE_RUN_ID)), status=_text(body.get(wire.STATUS_FIELD)), path=path
     )
+
+
+def _seen(body: Mapping[str, Any], v1_keys: tuple[str, ...], guess_keys: tuple[str, ...]) -> Seen | None:
+    v1 = any(key in body for key in v1_keys)
+    guess = any(key in body for key in guess_keys)
+    if v1 and guess:
+        return "mixed"
+    return "v1" if v1 else "guess" if guess else None
 
 
 def _first_text(body: Mapping[str, Any], v1_key: str, guess_key: str) -> str | None:

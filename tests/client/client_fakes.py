@@ -74,6 +74,19 @@ class FakeAPI:
     valid_tokens: set[str] = field(default_factory=set)
     tokens_issued: int = 0
     runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per pipeline, its runs oldest first: ``{"run_id", "state"}``, rendered in ``run_spelling``."""
+    trigger_paths: tuple[str, ...] = (wire.TRIGGER,)
+    """The trigger paths served (``wire.TRIGGER``, ``wire.TRIGGER_BARE``)."""
+    missing_trigger_status: int = 404
+    """What ``/trigger`` answers when it is not served (a router's 404, or a 405 from a catch-all route)."""
+    run_spelling: str = wire.RUN_SPELLING_V1
+    status_shape: str = wire.STATUS_SHAPE_V1
+    status_not_ready: set[str] = field(default_factory=set)
+    """Pipelines whose status and runs answer 404 (as mParticle's do for a minute after a create)."""
+    run_route_status: int | None = None
+    """``None``: ``GET .../status/runs/{runId}`` is served; else the status it answers (404, 405)."""
+    ignore_paging: bool = False
+    runs_as_array: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --- test-facing helpers -------------------------------------------------------------
@@ -97,6 +110,11 @@ class FakeAPI:
 
     def expire_all_tokens(self) -> None:
         self.valid_tokens.clear()
+
+    def add_run(self, pipeline_id: str, state: str) -> int:
+        runs = self.runs.setdefault(pipeline_id, [])
+        runs.append({"run_id": len(runs) + 1, "state": state})
+        return len(runs)
 
     # --- the handler -----------------------------------------------------------------------
 
@@ -176,8 +194,12 @@ class FakeAPI:
             if rest is None:
                 return self._collection_verb(request, collection, store)
             object_id, _, action = rest.partition("/")
+            if collection == wire.PIPELINES and action:
+                return self._run_verb(request, object_id, action, store, workspace)
             if action:
-                return self._run_verb(request, object_id, action, store)
+                return _error(404, "no such path")
+            if collection == wire.PIPELINES and request.method == "POST" and wire.TRIGGER_BARE in self.trigger_paths:
+                return self._trigger(object_id, store)
             return self._object_verb(request, collection, store, object_id)
 
     def _collection_verb(
@@ -212,50 +234,89 @@ class FakeAPI:
         if request.method == "DELETE":
             del store[object_id]
             return httpx.Response(204)
-        return _error(405, "method not allowed")
+        bare = collection == wire.PIPELINES and wire.TRIGGER_BARE in self.trigger_paths
+        return _error(405, "method not allowed", {"Allow": "GET, PUT, DELETE" + (", POST" if bare else "")})
 
     def _run_verb(
-        self, request: httpx.Request, pipeline_id: str, action: str, store: dict[str, dict[str, Any]]
+        self, request: httpx.Request, pipeline_id: str, action: str, store: dict[str, dict[str, Any]], workspace: str
     ) -> httpx.Response:
+        if action == wire.TRIGGER:
+            if wire.TRIGGER not in self.trigger_paths:
+                return _error(self.missing_trigger_status, "no such route")
+            if request.method != "POST":
+                return _error(405, "method not allowed", {"Allow": "POST"})
+        if pipeline_id not in store:
+            return _error(404, f"pipeline {pipeline_id} not found")
+        if action == wire.TRIGGER:
+            return self._trigger(pipeline_id, store)
+        if action.startswith(wire.STATUS) and pipeline_id in self.status_not_ready:
+            return _error(404, "Not Found")
+        runs = self.runs.setdefault(pipeline_id, [])
+        if request.method == "GET" and action == wire.STATUS:
+            return httpx.Response(200, json=self._status(pipeline_id, store[pipeline_id], workspace))
+        if request.method == "GET" and action == wire.RUNS:
+            newest_first = [self._run(pipeline_id, run, workspace) for run in reversed(runs)]
+            params = request.url.params
+            if not self.ignore_paging and wire.RUNS_PAGE_SIZE_PARAM in params:
+                size = int(params[wire.RUNS_PAGE_SIZE_PARAM])
+                page = int(params.get(wire.RUNS_PAGE_PARAM, "1"))
+                newest_first = newest_first[(page - 1) * size : page * size]
+            if self.runs_as_array:
+                return httpx.Response(200, json=newest_first)
+            return httpx.Response(200, json={wire.RUNS_ITEMS: newest_first, "echo": dict(params)})
+        if request.method == "GET" and action.startswith(wire.RUNS + "/"):
+            if self.run_route_status is not None:
+                return _error(self.run_route_status, "no such route")
+            run_id = action[len(wire.RUNS) + 1 :]
+            for run in runs:
+                if str(run["run_id"]) == run_id:
+                    return httpx.Response(200, json=self._run(pipeline_id, run, workspace))
+            return _error(404, f"run {run_id} not found")
+        return _error(404, "no such path")
+
+    def _trigger(self, pipeline_id: str, store: dict[str, dict[str, Any]]) -> httpx.Response:
         if pipeline_id not in store:
             return _error(404, f"pipeline {pipeline_id} not found")
         runs = self.runs.setdefault(pipeline_id, [])
-        latest = runs[-1] if runs else None
-        if request.method == "POST" and action == wire.TRIGGER:
-            if latest is not None and latest[wire.STATUS_FIELD] in wire.RUN_ACTIVE_STATES:
-                return _error(400, f"Pipeline {pipeline_id} is already in progress.")
-            run = {
-                wire.PIPELINE_RUN_ID: len(runs) + 1,
+        if runs and runs[-1]["state"] in wire.RUN_ACTIVE_STATES:
+            return _error(400, f"Pipeline {pipeline_id} is already in progress.")
+        run_id = self.add_run(pipeline_id, wire.RUN_RUNNING)
+        return httpx.Response(200, json={wire.PIPELINE_RUN_ID: run_id, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED})
+
+    def _run(self, pipeline_id: str, run: dict[str, Any], workspace: str) -> dict[str, Any]:
+        served: dict[str, Any] = {
+            wire.PIPELINE_RUN_ID: run["run_id"],
+            wire.RUN_WORKSPACE_ID: int(workspace),
+            wire.PIPELINE_RUN_TYPE: wire.RUN_TYPE_MANUAL,
+            wire.RUN_START_DATE: TIMESTAMP,
+            wire.RUN_END_DATE: None,
+            wire.RUN_RECORDS_EXTRACTED: None,
+        }
+        if self.run_spelling == wire.RUN_SPELLING_V1:
+            served.update({wire.RUN_PIPELINE_ID: pipeline_id, wire.RUN_STATE: run["state"]})
+        else:
+            served.update({wire.RUN_PIPELINE_ID_GUESS: pipeline_id, wire.RUN_STATE_GUESS: run["state"]})
+        return served
+
+    def _status(self, pipeline_id: str, pipeline: dict[str, Any], workspace: str) -> dict[str, Any]:
+        runs = self.runs.get(pipeline_id) or []
+        latest = self._run(pipeline_id, runs[-1], workspace) if runs else None
+        if self.status_shape == wire.STATUS_SHAPE_V1:
+            return {
                 wire.PIPELINE_ID: pipeline_id,
-                wire.STATUS_FIELD: "running",
+                wire.STATUS_WORKSPACE_ID: int(workspace),
+                wire.STATUS_IS_ACTIVE: pipeline.get(wire.STATE) == "active",
+                wire.STATUS_IS_FAULTED: False,
+                wire.STATUS_IS_CONNECTION_ACTIVE: True,
+                wire.STATUS_IS_CONNECTION_FAULTED: False,
+                wire.LATEST_PIPELINE_RUN: latest,
             }
-            runs.append(run)
-            return httpx.Response(
-                200,
-                json={
-                    wire.PIPELINE_RUN_ID: run[wire.PIPELINE_RUN_ID],
-                    wire.STATUS_FIELD: wire.TRIGGER_REQUESTED,
-                },
-            )
-        if request.method == "GET" and action == wire.STATUS:
-            return httpx.Response(
-                200,
-                json={
-                    wire.PIPELINE_ID: pipeline_id,
-                    wire.STATUS_FIELD: "healthy",
-                    wire.STATE: store[pipeline_id].get(wire.STATE),
-                    wire.LATEST_PIPELINE_RUN: latest,
-                },
-            )
-        if request.method == "GET" and action == wire.RUNS:
-            return httpx.Response(200, json={wire.RUNS_ITEMS: runs, "echo": dict(request.url.params)})
-        if request.method == "GET" and action.startswith(wire.RUNS + "/"):
-            run_id = action[len(wire.RUNS) + 1 :]
-            for run in runs:
-                if str(run[wire.PIPELINE_RUN_ID]) == run_id:
-                    return httpx.Response(200, json=run)
-            return _error(404, f"run {run_id} not found")
-        return _error(404, "no such path")
+        return {
+            wire.PIPELINE_ID: pipeline_id,
+            wire.STATUS_STATUS_GUESS: "healthy",
+            wire.STATUS_STATE_GUESS: pipeline.get(wire.STATE),
+            wire.LATEST_PIPELINE_RUN: latest,
+        }
 
     # --- representation --------------------------------------------------------------------
 

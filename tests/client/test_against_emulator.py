@@ -206,14 +206,13 @@ def test_runs_round_trip(client: WarehouseSyncClient) -> None:
     seed_dependencies(client)
     client.create(wire.PIPELINES, pipeline())
     answer = client.trigger("nightly")
-    assert answer[wire.STATUS_FIELD] == wire.TRIGGER_REQUESTED
-    run_id = answer[wire.PIPELINE_RUN_ID]
+    assert (answer.status, answer.path, answer.adopted) == (wire.TRIGGER_REQUESTED, wire.TRIGGER, False)
+    assert answer.run_id is not None
     status = client.pipeline_status("nightly")
-    assert status[wire.LATEST_PIPELINE_RUN][wire.PIPELINE_RUN_ID] == run_id
-    assert [run[wire.PIPELINE_RUN_ID] for run in client.list_runs("nightly", page=1, page_size=10)] == [
-        run_id
-    ]
-    assert client.get_run("nightly", run_id)[wire.PIPELINE_RUN_ID] == run_id
+    assert status.latest_run is not None and status.latest_run.run_id == answer.run_id
+    assert [run.run_id for run in client.list_runs("nightly", page=1, page_size=10)] == [answer.run_id]
+    assert [run.run_id for run in client.iter_runs("nightly")] == [answer.run_id]
+    assert client.get_run("nightly", answer.run_id).run_id == answer.run_id
 
 
 # --- retries under injected faults -------------------------------------------------------------
@@ -330,7 +329,7 @@ def test_trigger_under_apply_then_error_starts_one_run(
     client.create(wire.PIPELINES, pipeline())
     emulator.control.add_fault("apply_then_error", method="POST", path_regex="/trigger$", count=1)
     answer = client.trigger("nightly")
-    assert answer[wire.STATUS_FIELD] == wire.TRIGGER_REQUESTED
+    assert (answer.status, answer.adopted) == (wire.TRIGGER_REQUESTED, True)
     assert emulator.control.count("POST", wire.PIPELINES) == 2  # the create and one trigger
     assert len(client.list_runs("nightly")) == 1
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import APIError, ConfigurationError, NotFoundError, TransportError
 
-from .client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness, pipeline_body
+from .client_fakes import WORKSPACE, FakeAPI, connection_body, make_harness
 
 BASE = f"/platform/v2/workspaces/{WORKSPACE}"
 
@@ -157,86 +155,6 @@ def test_every_collection_supports_the_five_verbs() -> None:
         assert [o[wire.NAME] for o in h.client.list(collection)] == ["m"]
         assert h.client.delete(collection, f"{collection}-1") is True
         assert h.client.get(collection, f"{collection}-1") is None
-
-
-# --- runs ------------------------------------------------------------------------------------
-
-
-def test_trigger_status_and_runs() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    answer = h.client.trigger("nightly")
-    assert answer == {wire.PIPELINE_RUN_ID: 1, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
-    status = h.client.pipeline_status("nightly")
-    assert status[wire.LATEST_PIPELINE_RUN][wire.PIPELINE_RUN_ID] == 1
-    runs = h.client.list_runs(
-        "nightly",
-        page=2,
-        page_size=10,
-        start_date=datetime(2024, 1, 1, tzinfo=UTC),
-        end_date="2024-02-01T00:00:00Z",
-    )
-    assert [run[wire.PIPELINE_RUN_ID] for run in runs] == [1]
-    assert h.client.get_run("nightly", 1)[wire.STATUS_FIELD] == "running"
-    assert api_calls(h.api.calls)[1:] == [
-        f"POST {BASE}/pipelines/nightly/trigger",
-        f"GET {BASE}/pipelines/nightly/status",
-        f"GET {BASE}/pipelines/nightly/status/runs",
-        f"GET {BASE}/pipelines/nightly/status/runs/1",
-    ]
-
-
-def test_list_runs_sends_the_paging_and_date_parameters() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    seen: list[dict[str, str]] = []
-    original = h.api._run_verb
-
-    def spy(request, pipeline_id, action, store):  # type: ignore[no-untyped-def]
-        seen.append(dict(request.url.params))
-        return original(request, pipeline_id, action, store)
-
-    h.api._run_verb = spy  # type: ignore[method-assign]
-    h.client.list_runs("nightly", page=2, page_size=10, start_date=datetime(2024, 1, 1, tzinfo=UTC))
-    assert seen == [{"currentPage": "2", "pageSize": "10", "startDate": "2024-01-01T00:00:00.000Z"}]
-
-
-def test_get_run_of_a_missing_run_is_not_found() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    with pytest.raises(NotFoundError):
-        h.client.get_run("nightly", 99)
-
-
-def test_trigger_whose_answer_was_lost_does_not_start_a_second_run() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    h.api.add_fault("apply_then_drop", method="POST", path="/trigger$")
-    answer = h.client.trigger("nightly")
-    assert answer == {wire.PIPELINE_RUN_ID: 1, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
-    assert h.api.count("POST", "/trigger$") == 1
-    assert h.api.count("GET", "/status$") == 1
-    assert len(h.api.runs["nightly"]) == 1
-
-
-def test_trigger_failed_before_applying_is_sent_again() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    h.api.add_fault("status", method="POST", path="/trigger$", status=503)
-    h.client.trigger("nightly")
-    assert h.api.count("POST", "/trigger$") == 2
-    assert h.api.count("GET", "/status$") == 1
-    assert len(h.api.runs["nightly"]) == 1
-
-
-def test_trigger_while_a_run_is_active_is_a_bad_request() -> None:
-    h = make_harness()
-    h.client.create(wire.PIPELINES, pipeline_body())
-    h.client.trigger("nightly")
-    with pytest.raises(APIError) as caught:
-        h.client.trigger("nightly")
-    assert caught.value.status_code == 400
-    assert "already in progress" in str(caught.value)
 
 
 def test_closed_client_refuses_to_send() -> None:
