@@ -4,11 +4,14 @@ Parts of the spec are reconstructions ([R]). A user with an mParticle account ru
 command to see whether the live API agrees: it lists every collection of a workspace (and the
 status and runs of each pipeline) and reports every field that differs from what ``wire.py``
 expects: unknown or missing keys, enum values outside the spec, wrong types, timestamp
-formats, secrets served in clear text. It also summarises the [R] choices the API appears to
-make (secrets omitted or masked, ``service_provider`` casing, list answers as bare arrays).
+formats, secrets served in clear text; a difference in a run or status names, in brackets, the
+``wire.py`` constant to correct. It also summarises the [R] choices the API appears to make
+(secrets omitted or masked, ``service_provider`` casing, list answers as bare arrays, the trigger
+path, the runs' spelling and the status answer's shape: ``check_api_runs``).
 
 Exit status: 0 everything matches, 1 differences found, 2 the check could not run.
-It only reads: no object is created, changed or deleted.
+It only reads: no object is created, changed or deleted, and no run is triggered (the trigger
+path is found with GET and OPTIONS requests, which a trigger route refuses).
 """
 
 from __future__ import annotations
@@ -20,12 +23,20 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, TextIO
 
 from . import _constants as c
 from . import rules, schema, wire
+from .check_api_runs import (
+    RunObservations,
+    pages_line,
+    probe_trigger_paths,
+    spelling_line,
+    status_shape_line,
+    trigger_lines,
+)
 from .client import (
     APIError,
     ClientSettings,
@@ -35,6 +46,7 @@ from .client import (
     WarehouseSyncError,
     load_settings,
 )
+from .client.runs import run_spelling, status_shape
 from .schema.pipeline import STATE as PIPELINE_STATE
 
 EXIT_OK: Final = 0
@@ -54,7 +66,8 @@ class Field:
     (ISO 8601 UTC with milliseconds and ``Z``), ``timestamp`` (any ISO 8601 with a zone),
     ``object`` (``fields``), ``list`` (``items``), ``secret`` (write-only: omitted or masked),
     ``provider`` (a service provider, any case), ``connection_config`` (depends on the provider),
-    ``any``.
+    ``boolean``, ``count`` (an integer, or a string of digits), ``run`` (a run in either spelling,
+    ``RUN_FIELDS``), ``any``.
     """
 
     kind: str
@@ -63,6 +76,10 @@ class Field:
     values: tuple[str, ...] = ()
     fields: Mapping[str, Field] | None = None
     items: Field | None = None
+    wire_name: str = ""
+    """The ``wire.py`` constant naming this key, shown with its differences (runs and statuses)."""
+    values_name: str = ""
+    """The ``wire.py`` constant listing its values, shown when a served value is not one of them."""
 
 
 STRING: Final = Field("string")
@@ -139,30 +156,85 @@ EXPECTED: Final[dict[str, dict[str, Field]]] = {
 """Per collection, what a served object should look like, from the resources' schemas."""
 
 _OPTIONAL_TIMESTAMP: Final = Field("timestamp", required=False, nullable=True)
-_OPTIONAL_COUNT: Final = Field("integer", required=False, nullable=True)
-RUN_FIELDS: Final[dict[str, Field]] = {
-    wire.PIPELINE_RUN_ID: INTEGER,
-    wire.PIPELINE_ID: STRING,
+_OPTIONAL_COUNT: Final = Field("count", required=False, nullable=True)
+_OPTIONAL_STRING: Final = Field("string", required=False, nullable=True)
+_RUN_TYPE: Final = Field("enum", values=wire.RUN_TYPES, wire_name="PIPELINE_RUN_TYPE", values_name="RUN_TYPES")
+_RUN_COMMON: Final[dict[str, Field]] = {
+    wire.PIPELINE_RUN_ID: Field("integer", wire_name="PIPELINE_RUN_ID"),
     wire.RUN_LOGICAL_DATE: _OPTIONAL_TIMESTAMP,
     wire.RUN_START_DATE: _OPTIONAL_TIMESTAMP,
     wire.RUN_END_DATE: _OPTIONAL_TIMESTAMP,
     wire.RUN_DATA_INTERVAL_START: _OPTIONAL_TIMESTAMP,
     wire.RUN_DATA_INTERVAL_END: _OPTIONAL_TIMESTAMP,
-    wire.PIPELINE_RUN_TYPE: Field("enum", values=wire.RUN_TYPES),
-    wire.STATUS_FIELD: Field("enum", values=wire.RUN_STATES),
-    wire.ERRORS: Field("list", required=False, nullable=True, items=ERROR_LIST.items),
+    wire.PIPELINE_RUN_TYPE: _RUN_TYPE,
+    wire.RUN_IS_EXTERNALLY_TRIGGERED: Field("boolean", required=False, nullable=True),
     wire.RUN_RECORDS_EXTRACTED: _OPTIONAL_COUNT,
     wire.RUN_RECORDS_MAPPED: _OPTIONAL_COUNT,
     wire.RUN_EVENT_BATCHES_GENERATED: _OPTIONAL_COUNT,
+    wire.ERRORS: Field("list", required=False, nullable=True, items=ERROR_LIST.items),
+    wire.CREATED_ON: _OPTIONAL_TIMESTAMP,
+    wire.CREATED_BY: _OPTIONAL_STRING,
+    wire.LAST_MODIFIED_ON: _OPTIONAL_TIMESTAMP,
+    wire.LAST_MODIFIED_BY: _OPTIONAL_STRING,
 }
-PIPELINE_STATUS_FIELDS: Final[dict[str, Field]] = {
-    wire.PIPELINE_ID: STRING,
-    wire.STATUS_FIELD: STRING,
-    wire.STATE: Field("enum", values=(PIPELINE_STATE.off, PIPELINE_STATE.on)),
-    wire.LATEST_PIPELINE_RUN: Field("object", nullable=True, fields=RUN_FIELDS),
+
+
+def _run_state(wire_name: str) -> Field:
+    return Field("enum", values=wire.RUN_STATES, wire_name=wire_name, values_name="RUN_STATES")
+
+
+def _either(*shapes: Mapping[str, Field]) -> dict[str, Field]:
+    """Every key of ``shapes``, optional: for an answer that mixes two spellings, or has neither."""
+    return {key: replace(shape, required=False) for fields in shapes for key, shape in fields.items()}
+
+
+RUN_FIELDS: Final[dict[str, dict[str, Field]]] = {
+    "v1": {
+        **_RUN_COMMON,
+        wire.RUN_PIPELINE_ID: Field("string", wire_name="RUN_PIPELINE_ID"),
+        wire.RUN_WORKSPACE_ID: Field("integer", wire_name="RUN_WORKSPACE_ID"),
+        wire.RUN_STATE: _run_state("RUN_STATE"),
+    },
+    "guess": {
+        **_RUN_COMMON,
+        wire.RUN_PIPELINE_ID_GUESS: Field("string", wire_name="RUN_PIPELINE_ID_GUESS"),
+        wire.RUN_WORKSPACE_ID: Field("integer", required=False, wire_name="RUN_WORKSPACE_ID"),
+        wire.RUN_STATE_GUESS: _run_state("RUN_STATE_GUESS"),
+    },
+}
+"""A served run, per spelling (spec §7): v1's ``id``/``pipeline_run_state``, or the guessed
+``pipeline_id``/``status``. ``either`` checks a run that mixes them or has neither."""
+RUN_FIELDS["either"] = {**_either(RUN_FIELDS["v1"], RUN_FIELDS["guess"]), **_RUN_COMMON}
+
+_LATEST_RUN: Final = Field("run", nullable=True, wire_name="LATEST_PIPELINE_RUN")
+PIPELINE_STATUS_FIELDS: Final[dict[str, dict[str, Field]]] = {
+    "v1": {
+        wire.PIPELINE_ID: Field("string", wire_name="PIPELINE_ID"),
+        wire.STATUS_WORKSPACE_ID: Field("integer", wire_name="STATUS_WORKSPACE_ID"),
+        wire.STATUS_IS_ACTIVE: Field("boolean", wire_name="STATUS_IS_ACTIVE"),
+        wire.STATUS_IS_FAULTED: Field("boolean", wire_name="STATUS_IS_FAULTED"),
+        wire.STATUS_IS_CONNECTION_ACTIVE: Field("boolean", wire_name="STATUS_IS_CONNECTION_ACTIVE"),
+        wire.STATUS_IS_CONNECTION_FAULTED: Field("boolean", wire_name="STATUS_IS_CONNECTION_FAULTED"),
+        wire.LATEST_PIPELINE_RUN: _LATEST_RUN,
+    },
+    "guess": {
+        wire.PIPELINE_ID: Field("string", wire_name="PIPELINE_ID"),
+        wire.STATUS_STATUS_GUESS: Field("string", wire_name="STATUS_STATUS_GUESS"),
+        wire.STATUS_STATE_GUESS: Field(
+            "enum", values=(PIPELINE_STATE.off, PIPELINE_STATE.on), wire_name="STATUS_STATE_GUESS"
+        ),
+        wire.LATEST_PIPELINE_RUN: _LATEST_RUN,
+    },
+}
+"""A pipeline's status answer, per shape (spec §7): v1's ``is_*`` flags, or the guessed
+``status``/``state``; ``either`` as for runs."""
+PIPELINE_STATUS_FIELDS["either"] = {
+    **_either(PIPELINE_STATUS_FIELDS["v1"], PIPELINE_STATUS_FIELDS["guess"]),
+    wire.PIPELINE_ID: PIPELINE_STATUS_FIELDS["v1"][wire.PIPELINE_ID],
+    wire.LATEST_PIPELINE_RUN: _LATEST_RUN,
 }
 RUNS_PAGE_FIELDS: Final[dict[str, Field]] = {
-    wire.RUNS_ITEMS: Field("list", items=Field("object", fields=RUN_FIELDS)),
+    wire.RUNS_ITEMS: Field("list", items=Field("run"), wire_name="RUNS_ITEMS"),
 }
 
 
@@ -192,6 +264,8 @@ class Report:
     """``omitted`` / ``masked`` / ``clear text``, per secret field seen."""
     provider_cases: Counter[str] = field(default_factory=Counter)
     list_shapes: dict[str, str] = field(default_factory=dict)
+    runs: RunObservations = field(default_factory=RunObservations)
+    """The trigger path, the runs' spelling, the status answers' shape (``check_api_runs``)."""
 
     @property
     def ok(self) -> bool:
@@ -230,6 +304,7 @@ class Report:
                 "provider_case": self.provider_case(),
                 "provider_cases": dict(self.provider_cases),
                 "list_shapes": self.list_shapes,
+                **self.runs.as_json(),
             },
         }
 
@@ -245,8 +320,10 @@ class _Checker:
         self.where = where
         self.object_id = object_id
 
-    def differ(self, path: str, problem: str) -> None:
-        self.report.differences.append(Difference(self.where, self.object_id, path, problem))
+    def differ(self, path: str, problem: str, constant: str = "") -> None:
+        """Record a difference; ``constant`` names the ``wire.py`` constant to correct if the API is right."""
+        hint = f" [wire.{constant}]" if constant else ""
+        self.report.differences.append(Difference(self.where, self.object_id, path, problem + hint))
 
     def check_object(self, value: Any, fields: Mapping[str, Field], path: str = "") -> None:
         if not isinstance(value, dict):
@@ -260,7 +337,7 @@ class _Checker:
                     if expected.required:
                         self.report.secret_forms["omitted"] += 1
                 elif expected.required:
-                    self.differ(here, "missing")
+                    self.differ(here, "missing", expected.wire_name)
                 continue
             self.check_value(value[key], expected, here, value)
         for key in value:
@@ -272,7 +349,7 @@ class _Checker:
             if expected.kind == "secret":
                 self.report.secret_forms["omitted"] += 1
             elif not expected.nullable:
-                self.differ(path, "is null, expected a value")
+                self.differ(path, "is null, expected a value", expected.wire_name)
             return
         check: Callable[[Any, Field, str, Mapping[str, Any]], None] = getattr(self, f"_check_{expected.kind}")
         check(value, expected, path, parent)
@@ -282,15 +359,83 @@ class _Checker:
 
     def _check_string(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if not isinstance(value, str):
-            self.differ(path, f"expected a string, got {rules.json_type_name(value)}")
+            self.differ(path, f"expected a string, got {rules.json_type_name(value)}", expected.wire_name)
 
     def _check_integer(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.differ(path, f"expected an integer, got {rules.json_type_name(value)}")
+            self.differ(path, f"expected an integer, got {rules.json_type_name(value)}", expected.wire_name)
+
+    def _check_count(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        # v1's table says "string" for the counts, its examples show numbers: the client reads both.
+        if isinstance(value, str) and value.strip().isdigit():
+            return
+        self._check_integer(value, expected, path, parent)
+
+    def _check_boolean(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        if not isinstance(value, bool):
+            self.differ(path, f"expected true or false, got {rules.json_type_name(value)}", expected.wire_name)
+
+    def _check_run(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
+        """A run in either spelling: counted per spelling, checked against that spelling's fields."""
+        if not isinstance(value, dict):
+            self.differ(path, f"expected a run (an object), got {rules.json_type_name(value)}")
+            return
+        spelling = run_spelling(value)
+        self.report.runs.run_spellings[spelling or "neither"] += 1
+        if spelling == "mixed":
+            self.differ(
+                path,
+                f"the run mixes the v1 spelling ({wire.RUN_PIPELINE_ID}, {wire.RUN_STATE}) with the guessed one "
+                f"({wire.RUN_PIPELINE_ID_GUESS}, {wire.RUN_STATE_GUESS}): keys {_present(value, _RUN_SPELLED)}",
+                "RUN_PIPELINE_ID, wire.RUN_STATE",
+            )
+        elif spelling is None:
+            self.differ(
+                path,
+                f"the run has neither spelling's pipeline id and state ({wire.RUN_PIPELINE_ID}/{wire.RUN_STATE} "
+                f"or {wire.RUN_PIPELINE_ID_GUESS}/{wire.RUN_STATE_GUESS}): set them to the keys it uses",
+                "RUN_PIPELINE_ID, wire.RUN_STATE",
+            )
+        self.check_object(value, RUN_FIELDS[spelling if spelling in ("v1", "guess") else "either"], path)
+
+    def check_status(self, value: Any) -> None:
+        """A pipeline's status answer in either shape: counted per shape, checked against its fields."""
+        if not isinstance(value, dict):
+            self.differ("", f"expected an object, got {rules.json_type_name(value)}")
+            return
+        shape = status_shape(value)
+        self.report.runs.status_shapes[shape or "neither"] += 1
+        if shape == "mixed":
+            self.differ(
+                "",
+                f"the status answer mixes v1's flags ({', '.join(wire.STATUS_FLAGS)}) with the guessed "
+                f"{wire.STATUS_STATUS_GUESS}/{wire.STATUS_STATE_GUESS}: keys "
+                f"{_present(value, (*wire.STATUS_FLAGS, wire.STATUS_STATUS_GUESS, wire.STATUS_STATE_GUESS))}",
+                "STATUS_FLAGS",
+            )
+        elif shape is None:
+            self.differ(
+                "",
+                f"the status answer has neither v1's flags ({', '.join(wire.STATUS_FLAGS)}) nor the guessed "
+                f"{wire.STATUS_STATUS_GUESS}/{wire.STATUS_STATE_GUESS}: set them to the keys it uses",
+                "STATUS_FLAGS",
+            )
+        self.check_object(value, PIPELINE_STATUS_FIELDS[shape if shape in ("v1", "guess") else "either"])
+
+    def check_runs_page(self, value: Any) -> None:
+        """A page of runs: ``{"items": [...]}`` (v1) or a bare array, both read by the client."""
+        if isinstance(value, list):
+            self.report.runs.page_shapes["bare array"] += 1
+            for index, item in enumerate(value):
+                self.check_value(item, Field("run"), f"[{index}]", {})
+            return
+        if isinstance(value, dict) and wire.RUNS_ITEMS in value:
+            self.report.runs.page_shapes[f'"{wire.RUNS_ITEMS}" envelope'] += 1
+        self.check_object(value, RUNS_PAGE_FIELDS)
 
     def _check_enum(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         if value not in expected.values:
-            self.differ(path, f"{_shown(value)} is not one of {', '.join(expected.values)}")
+            self.differ(path, f"{_shown(value)} is not one of {', '.join(expected.values)}", expected.values_name)
 
     def _check_provider(self, value: Any, expected: Field, path: str, parent: Mapping[str, Any]) -> None:
         providers = [f.variant.value for f in schema.CONNECTION.variants if f.variant is not None]
@@ -356,6 +501,13 @@ class _Checker:
         self.check_object(value, served_fields(block.fields), path)
 
 
+_RUN_SPELLED: Final = (wire.RUN_PIPELINE_ID, wire.RUN_STATE, wire.RUN_PIPELINE_ID_GUESS, wire.RUN_STATE_GUESS)
+
+
+def _present(value: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    return ", ".join(key for key in keys if key in value)
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -384,7 +536,24 @@ def audit_workspace(client: WarehouseSyncClient, workspace_id: str) -> Report:
             checker.check_object(served, EXPECTED[collection])
             if collection == wire.PIPELINES and isinstance(object_id, str):
                 _audit_pipeline_runs(client, workspace_id, object_id, report)
+                if report.runs.trigger is None:
+                    _probe_trigger(client, workspace_id, object_id, report)
     return report
+
+
+def _probe_trigger(client: WarehouseSyncClient, workspace_id: str, pipeline_id: str, report: Report) -> None:
+    """Which trigger path the workspace serves, asked once, on its first pipeline, without triggering."""
+    trigger = report.runs.trigger = probe_trigger_paths(client, workspace_id, pipeline_id)
+    if trigger.verdict == "neither":
+        report.differences.append(
+            Difference(
+                f"{wire.PIPELINES}/{pipeline_id}/{wire.TRIGGER}",
+                None,
+                "",
+                f"neither trigger path takes POST ({trigger.suffix.evidence}; {trigger.bare.evidence}): set "
+                "wire.TRIGGER to the trigger route's last segment",
+            )
+        )
 
 
 def _read_collection(
@@ -422,16 +591,26 @@ def _read_collection(
 def _audit_pipeline_runs(
     client: WarehouseSyncClient, workspace_id: str, pipeline_id: str, report: Report
 ) -> None:
-    for suffix, fields in ((wire.STATUS, PIPELINE_STATUS_FIELDS), (wire.RUNS, RUNS_PAGE_FIELDS)):
+    for suffix, constant in ((wire.STATUS, "STATUS"), (wire.RUNS, "RUNS")):
         where = f"{wire.PIPELINES}/{pipeline_id}/{suffix}"
         try:
             answer = client.get_json(wire.PIPELINES, pipeline_id, suffix, workspace_id=workspace_id)
         except NotFoundError as error:
             report.differences.append(
-                Difference(where, None, "", f"answered 404 ({error}): the path may be wrong")
+                Difference(
+                    where,
+                    None,
+                    "",
+                    f"answered 404 ({error}): the path may be wrong [wire.{constant}], or the pipeline is less than "
+                    "a minute old (mParticle answers 404 then: check again shortly)",
+                )
             )
             continue
-        _Checker(report, where, None).check_object(answer, fields)
+        checker = _Checker(report, where, None)
+        if suffix == wire.STATUS:
+            checker.check_status(answer)
+        else:
+            checker.check_runs_page(answer)
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -551,6 +730,11 @@ def format_report(report: Report) -> str:
     lines.append(f"  service_provider case: {_describe_case(report)}")
     shapes = sorted(set(report.list_shapes.values()))
     lines.append(f"  list answers: {', '.join(shapes) if shapes else 'none read'}")
+    runs = report.runs
+    lines.extend(f"  {line}" for line in trigger_lines(runs.trigger))
+    lines.append(f"  {spelling_line(runs.run_spellings)}")
+    lines.append(f"  {status_shape_line(runs.status_shapes)}")
+    lines.append(f"  {pages_line(runs.page_shapes)}")
     lines.append("")
     if report.ok:
         lines.append("Result: everything matches wire.py.")
@@ -558,7 +742,8 @@ def format_report(report: Report) -> str:
         total = len(report.differences)
         lines.append(
             f"Result: {total} difference{'s' if total != 1 else ''} from wire.py. If the live API is right, "
-            "correct the names in pulumi_mparticle_wsync/wire.py (and the spec's [R] rows)."
+            "correct the names in pulumi_mparticle_wsync/wire.py (the constant in [brackets] where a line names "
+            "one) and the spec's [R] rows."
         )
     return "\n".join(lines) + "\n"
 

@@ -188,12 +188,13 @@ def test_pipeline_status_and_runs_are_checked_too(
     seed_workspace(emulator)
     code, _, _ = run_check(emulator, monkeypatch)
     assert code == 0
-    paths = {record.path for record in emulator.control.requests()}
+    requests = [record for record in emulator.control.requests() if record.collection != "token"]
     base = f"/platform/v2/workspaces/{emulator.workspace_id}/{wire.PIPELINES}/nightly"
-    assert {f"{base}/{wire.STATUS}", f"{base}/{wire.RUNS}"} <= paths
-    assert not any(
-        record.method != "GET" for record in emulator.control.requests() if record.collection != "token"
-    )
+    assert {f"{base}/{wire.STATUS}", f"{base}/{wire.RUNS}"} <= {record.path for record in requests}
+    # The trigger path is asked with GET and OPTIONS only: nothing is written, no run is started.
+    assert {(record.method, record.path) for record in requests if record.method != "GET"} == {("OPTIONS", base)}
+    assert ("GET", f"{base}/{wire.TRIGGER}") in {(record.method, record.path) for record in requests}
+    assert emulator.control.count("POST", wire.PIPELINES) == 0
 
 
 def test_an_empty_workspace_matches_and_says_nothing_was_observed(
@@ -325,8 +326,12 @@ def test_an_unreachable_api_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- shape checks against crafted answers ---------------------------------------------------------
 
 
-def audit(answers: dict[str, Any]) -> check_api.Report:
-    """Audit a fake workspace whose GET answers are ``answers`` keyed by path after the workspace."""
+def audit(
+    answers: dict[str, Any], probes: dict[str, httpx.Response] | None = None, log: list[str] | None = None
+) -> check_api.Report:
+    """Audit a fake workspace whose GET answers are ``answers`` keyed by path after the workspace, and
+    whose answers to other methods are ``probes`` keyed by ``"METHOD path"`` (404 if not there);
+    ``log`` collects ``"METHOD path"`` of every API request."""
     prefix = "/platform/v2/workspaces/7/"
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -335,7 +340,12 @@ def audit(answers: dict[str, Any]) -> check_api.Report:
                 200, json={wire.TOKEN_ACCESS_TOKEN: "tok-123456", wire.TOKEN_EXPIRES_IN: 3600}
             )
         key = request.url.path.removeprefix(prefix)
-        if key not in answers:
+        assert request.method in ("GET", "OPTIONS"), request  # check-api only reads
+        if log is not None:
+            log.append(f"{request.method} {key}")
+        if f"{request.method} {key}" in (probes or {}):
+            return (probes or {})[f"{request.method} {key}"]
+        if request.method != "GET" or key not in answers:
             return httpx.Response(404, json={"statusCode": 404, "errors": [{"message": "Not Found"}]})
         return httpx.Response(200, json=answers[key])
 
@@ -436,37 +446,264 @@ def test_list_envelopes_and_missing_collection_paths_are_differences() -> None:
     ]
 
 
-def test_run_answers_are_checked() -> None:
+def served_pipeline() -> dict[str, Any]:
     pipeline = served(PIPELINE, **{'partner_feed_id': 12})
     del pipeline['partner_feed_key']
+    return pipeline
+
+
+V1_RUN: dict[str, Any] = json.loads(
+    """{"pipeline_run_id": 3, "id": "nightly", "workspace_id": 7, "logical_date": "2024-05-01T10:00:00.000Z",
+        "start_date": "2024-05-01T10:00:00.000Z", "end_date": null, "data_interval_start": "2024-04-30T10:00:00.000Z",
+        "data_interval_end": "2024-05-01T10:00:00.000Z", "pipeline_run_type": "manual",
+        "pipeline_run_state": "running", "is_externally_triggered": true, "records_extracted": "12",
+        "records_mapped": null, "event_batches_generated": null, "errors": [],
+        "created_on": "2024-05-01T10:00:00.000Z", "created_by": null, "last_modified_on": null,
+        "last_modified_by": null}"""
+)
+V1_STATUS: dict[str, Any] = {
+    "pipeline_id": "nightly",
+    "workspace_id": 7,
+    "is_active": True,
+    "is_faulted": False,
+    "is_connection_active": True,
+    "is_connection_faulted": False,
+    "latest_pipeline_run": V1_RUN,
+}
+STATUS_PATH = f"{wire.PIPELINES}/nightly/{wire.STATUS}"
+RUNS_PATH = f"{wire.PIPELINES}/nightly/{wire.RUNS}"
+
+
+def runs_audit(status: Any, page: Any, probes: dict[str, httpx.Response] | None = None) -> check_api.Report:
+    return audit({**empty_lists(), wire.PIPELINES: [served_pipeline()], STATUS_PATH: status, RUNS_PATH: page}, probes)
+
+
+def test_v1_runs_and_status_match_and_are_reported_as_v1() -> None:
+    report = runs_audit(V1_STATUS, {"items": [V1_RUN]})
+    assert lines(report) == []
+    observed = report.as_json()["observed"]
+    assert observed["run_spellings"] == {"v1": 2}  # the latest run of the status, and the page's
+    assert observed["status_shapes"] == {"v1": 1}
+    assert observed["runs_pages"] == {'"items" envelope': 1}
+    text = check_api.format_report(report)
+    assert "run spelling: v1 (id, pipeline_run_state) [2 served runs]: wire.RUN_PIPELINE_ID and wire.RUN_STATE " in text
+    assert "status shape: v1 (is_* flags) [1 answer]: wire.STATUS_FLAGS are right" in text
+
+
+def test_guessed_runs_and_status_match_and_are_reported_as_the_guess() -> None:
+    run = {**V1_RUN, "pipeline_id": "nightly", "status": "success"}
+    del run["id"], run["pipeline_run_state"], run["workspace_id"]
+    status = {"pipeline_id": "nightly", "status": "healthy", "state": "paused", "latest_pipeline_run": run}
+    report = runs_audit(status, [run])
+    assert lines(report) == []
+    observed = report.as_json()["observed"]
+    assert (observed["run_spellings"], observed["status_shapes"]) == ({"guess": 2}, {"guess": 1})
+    assert observed["runs_pages"] == {"bare array": 1}
+    text = check_api.format_report(report)
+    assert "run spelling: the guess (pipeline_id, status) [2 served runs]: the client reads it" in text
+    assert "status shape: the guess (status, state) [1 answer]: the client reads it" in text
+    assert "runs pages: bare array [1 page]: the client reads both shapes" in text
+
+
+def test_run_answers_are_checked() -> None:
     run = {
         wire.PIPELINE_RUN_ID: "1",
-        wire.PIPELINE_ID: "nightly",
+        wire.RUN_PIPELINE_ID_GUESS: "nightly",
         wire.PIPELINE_RUN_TYPE: "manual",
-        wire.STATUS_FIELD: "exploded",
+        wire.RUN_STATE_GUESS: "exploded",
         wire.RUN_START_DATE: "yesterday",
+        wire.RUN_RECORDS_MAPPED: "many",
     }
-    report = audit(
-        {
-            **empty_lists(),
-            wire.PIPELINES: [pipeline],
-            f"{wire.PIPELINES}/nightly/{wire.STATUS}": {
-                wire.PIPELINE_ID: "nightly",
-                wire.STATUS_FIELD: "healthy",
-                wire.STATE: "active",
-                wire.LATEST_PIPELINE_RUN: None,
-            },
-            f"{wire.PIPELINES}/nightly/{wire.RUNS}": {wire.RUNS_ITEMS: [run]},
-        }
-    )
+    status = {
+        wire.PIPELINE_ID: "nightly",
+        wire.STATUS_STATUS_GUESS: "healthy",
+        wire.STATUS_STATE_GUESS: "active",
+        wire.LATEST_PIPELINE_RUN: None,
+    }
+    report = runs_audit(status, {wire.RUNS_ITEMS: [run]})
     assert lines(report) == [
-        "pipelines/nightly/status/runs: items[0].pipeline_run_id: expected an integer, got a string",
+        "pipelines/nightly/status/runs: items[0].pipeline_run_id: expected an integer, got a string "
+        "[wire.PIPELINE_RUN_ID]",
         'pipelines/nightly/status/runs: items[0].start_date: "yesterday" is not an ISO 8601 timestamp '
         "with a time zone",
+        'pipelines/nightly/status/runs: items[0].records_mapped: expected an integer, got a string',
         'pipelines/nightly/status/runs: items[0].status: "exploded" is not one of triggered, queued, '
-        "running, dataset_triggered, success, failed",
+        "running, dataset_triggered, success, failed [wire.RUN_STATES]",
     ]
     assert report.secret_mode() is None  # an absent feed key proves nothing: it may never have been sent
+    assert "the constant in [brackets]" in check_api.format_report(report)
+
+
+def test_a_run_that_mixes_the_spellings_or_has_neither() -> None:
+    mixed = {**V1_RUN, "status": "running"}
+    del mixed["pipeline_run_state"]
+    neither = {**V1_RUN, "run_state": "running", "pipeline": "nightly"}
+    del neither["pipeline_run_state"], neither["id"]
+    report = runs_audit({**V1_STATUS, "latest_pipeline_run": mixed}, {"items": [neither]})
+    assert lines(report) == [
+        "pipelines/nightly/status: latest_pipeline_run: the run mixes the v1 spelling (id, pipeline_run_state) "
+        "with the guessed one (pipeline_id, status): keys id, status [wire.RUN_PIPELINE_ID, wire.RUN_STATE]",
+        "pipelines/nightly/status/runs: items[0]: the run has neither spelling's pipeline id and state "
+        "(id/pipeline_run_state or pipeline_id/status): set them to the keys it uses "
+        "[wire.RUN_PIPELINE_ID, wire.RUN_STATE]",
+        "pipelines/nightly/status/runs: items[0].run_state: unknown key (wire.py does not know it)",
+        "pipelines/nightly/status/runs: items[0].pipeline: unknown key (wire.py does not know it)",
+    ]
+    assert report.runs.run_spellings == {"mixed": 1, "neither": 1}
+    assert "run spelling: mixed [1 mixed served run, 1 neither served run]" in check_api.format_report(report)
+
+
+def test_a_status_answer_of_neither_shape_names_the_constants() -> None:
+    report = runs_audit({"pipeline_id": "nightly", "health": "ok", "latest_pipeline_run": None}, {"items": []})
+    assert lines(report) == [
+        "pipelines/nightly/status: the status answer has neither v1's flags (is_active, is_faulted, "
+        "is_connection_active, is_connection_faulted) nor the guessed status/state: set them to the keys it "
+        "uses [wire.STATUS_FLAGS]",
+        "pipelines/nightly/status: health: unknown key (wire.py does not know it)",
+    ]
+
+
+def test_a_v1_status_missing_a_flag_names_its_constant() -> None:
+    status = dict(V1_STATUS)
+    del status["is_connection_faulted"]
+    status["is_faulted"] = "no"
+    assert lines(runs_audit(status, {"items": []})) == [
+        "pipelines/nightly/status: is_faulted: expected true or false, got a string [wire.STATUS_IS_FAULTED]",
+        "pipelines/nightly/status: is_connection_faulted: missing [wire.STATUS_IS_CONNECTION_FAULTED]",
+    ]
+
+
+def test_a_status_404_may_be_a_new_pipeline() -> None:
+    report = audit({**empty_lists(), wire.PIPELINES: [served_pipeline()], RUNS_PATH: {"items": []}})
+    assert lines(report) == [
+        "pipelines/nightly/status: answered 404 (GET /platform/v2/workspaces/7/pipelines/nightly/status -> 404: "
+        "Not Found): the path may be wrong [wire.STATUS], or the pipeline is less than a minute old (mParticle "
+        "answers 404 then: check again shortly)"
+    ]
+
+
+# --- the trigger path, found without triggering --------------------------------------------------
+
+
+def answer(status: int, allow: str | None = None) -> httpx.Response:
+    return httpx.Response(status, headers={"Allow": allow} if allow is not None else {})
+
+
+TRIGGER_KEY = f"{wire.PIPELINES}/nightly/{wire.TRIGGER}"
+BARE_KEY = f"{wire.PIPELINES}/nightly"
+
+
+@pytest.mark.parametrize(
+    ("probes", "verdict", "suffix", "bare"),
+    [
+        (
+            {f"GET {TRIGGER_KEY}": answer(405, "POST"), f"OPTIONS {BARE_KEY}": answer(405, "GET, PUT, DELETE")},
+            "trigger",
+            "takes POST (GET answered 405, Allow: POST)",
+            "no POST route (OPTIONS answered 405, Allow: GET, PUT, DELETE)",
+        ),
+        (
+            {f"GET {TRIGGER_KEY}": answer(405), f"OPTIONS {BARE_KEY}": answer(200, "GET, POST, PUT")},
+            "both",
+            "takes POST (GET answered 405: the server knows the path)",
+            "takes POST (OPTIONS answered 200, Allow: GET, POST, PUT)",
+        ),
+        (
+            {f"OPTIONS {BARE_KEY}": answer(405, "GET, PUT, DELETE, POST")},
+            "bare",
+            "no POST route (GET answered 404 although the pipeline exists)",
+            "takes POST (OPTIONS answered 405, Allow: GET, PUT, DELETE, POST)",
+        ),
+        (
+            {},
+            "probably bare",
+            "no POST route (GET answered 404 although the pipeline exists)",
+            "unknown (OPTIONS answered 404 without an Allow header naming its methods)",
+        ),
+        (
+            {
+                f"GET {TRIGGER_KEY}": answer(403),
+                f"OPTIONS {TRIGGER_KEY}": answer(403),
+                f"OPTIONS {BARE_KEY}": answer(403),
+            },
+            "unknown",
+            "unknown (GET answered 403; OPTIONS answered 403)",
+            "unknown (OPTIONS answered 403 without an Allow header naming its methods)",
+        ),
+        (
+            {f"GET {TRIGGER_KEY}": answer(403), f"OPTIONS {TRIGGER_KEY}": answer(204, "OPTIONS, POST")},
+            "trigger",
+            "takes POST (GET answered 403; OPTIONS answered 204, Allow: OPTIONS, POST)",
+            "unknown (OPTIONS answered 404 without an Allow header naming its methods)",
+        ),
+        (
+            {f"OPTIONS {BARE_KEY}": answer(405, "GET, PUT, DELETE")},
+            "neither",
+            "no POST route (GET answered 404 although the pipeline exists)",
+            "no POST route (OPTIONS answered 405, Allow: GET, PUT, DELETE)",
+        ),
+    ],
+)
+def test_the_trigger_path_is_asked_without_triggering(
+    probes: dict[str, httpx.Response], verdict: str, suffix: str, bare: str
+) -> None:
+    report = runs_audit(V1_STATUS, {"items": [V1_RUN]}, probes)
+    trigger = report.runs.trigger
+    assert trigger is not None and trigger.pipeline_id == "nightly"
+    assert trigger.verdict == verdict
+    text = check_api.format_report(report)
+    assert f"      /pipelines/{{id}}/trigger: {suffix}\n" in text
+    assert f"      /pipelines/{{id}}: {bare}\n" in text
+    assert report.as_json()["observed"]["trigger_path"]["verdict"] == verdict
+    if verdict == "neither":
+        assert lines(report) == [
+            "pipelines/nightly/trigger: neither trigger path takes POST (GET answered 404 although the pipeline "
+            "exists; OPTIONS answered 405, Allow: GET, PUT, DELETE): set wire.TRIGGER to the trigger route's "
+            "last segment"
+        ]
+    else:
+        assert lines(report) == []
+
+
+@pytest.mark.parametrize(
+    ("probes", "advice"),
+    [
+        (
+            {f"GET {TRIGGER_KEY}": answer(405, "POST")},
+            "-> wire.TRIGGER_PATHS tries it first: nothing to change in wire.py",
+        ),
+        (
+            {f"OPTIONS {BARE_KEY}": answer(405, "GET, POST")},
+            "-> the client finds it after one refused POST per process; to go straight to it, put "
+            "wire.TRIGGER_BARE first in wire.TRIGGER_PATHS",
+        ),
+        ({}, "-> /trigger is absent and the client falls back to POST /pipelines/{id}; to confirm it, trigger one"),
+        (
+            {f"GET {TRIGGER_KEY}": answer(403), f"OPTIONS {TRIGGER_KEY}": answer(403)},
+            "-> these probes cannot tell; to find out, trigger one run of an on-demand pipeline with the client "
+            "and read TriggerAnswer.path (docs/check-api.md shows how)",
+        ),
+        (
+            {f"OPTIONS {BARE_KEY}": answer(405, "GET")},
+            "-> triggers will fail: find the trigger route in mParticle's v2 reference and set wire.TRIGGER",
+        ),
+    ],
+)
+def test_the_trigger_verdict_says_what_to_change(probes: dict[str, httpx.Response], advice: str) -> None:
+    assert advice in check_api.format_report(runs_audit(V1_STATUS, {"items": []}, probes))
+
+
+def test_only_the_first_pipeline_is_asked_and_an_empty_workspace_is_not() -> None:
+    second = served(PIPELINE, **{wire.ID: "other", 'partner_feed_id': 1})
+    del second['partner_feed_key']
+    log: list[str] = []
+    report = audit({**empty_lists(), wire.PIPELINES: [served_pipeline(), second]}, log=log)
+    assert report.runs.trigger is not None and report.runs.trigger.pipeline_id == "nightly"
+    assert [entry for entry in log if entry.endswith("/trigger") or entry.startswith("OPTIONS")] == [
+        f"GET {TRIGGER_KEY}",
+        f"OPTIONS {BARE_KEY}",
+    ]
+    assert "trigger path: not probed (no pipeline in this workspace" in check_api.format_report(audit(empty_lists()))
 
 
 def _shape(fields: Any) -> dict[str, Any]:
