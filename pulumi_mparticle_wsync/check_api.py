@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -44,9 +43,9 @@ from .client import (
     NotFoundError,
     WarehouseSyncClient,
     WarehouseSyncError,
-    load_settings,
 )
 from .client.runs import run_spelling, status_shape
+from .command_settings import command_settings
 from .schema.pipeline import STATE as PIPELINE_STATE
 
 EXIT_OK: Final = 0
@@ -704,7 +703,7 @@ def _settings_from(args: argparse.Namespace) -> ClientSettings:
         c.CONFIG_API_URL: args.api_url,
         c.CONFIG_AUTH_URL: args.auth_url,
     }
-    return load_settings(from_args.get, environ=os.environ)
+    return command_settings(from_args)
 
 
 def _explain(error: WarehouseSyncError) -> str:

@@ -46,16 +46,12 @@ def decide_all(
     ``config``: ``pulumi config --json --show-secrets`` (the provider's settings, ``MPARTICLE_*`` as
     fallback); ``chosen``: the ``--use`` choices, resource name or URN -> object id.
     """
-    from ..client import WarehouseSyncClient, load_settings
-
-    def lookup(key: str) -> str | None:
-        entry = config.get(key)
-        value = entry.get("value") if isinstance(entry, dict) else None
-        return None if value is None else str(value)
+    from ..client import WarehouseSyncClient
+    from ..command_settings import command_settings
 
     chosen_by_urn = _resolve_choices(ours, chosen)
     held = ids_in_state(deployment)
-    settings = load_settings(lookup)
+    settings = command_settings({}, stack_config=config)
     decisions: list[Decision] = []
     with WarehouseSyncClient(settings) as client:
         listings: dict[tuple[str, str], list[dict[str, Any]]] = {}
