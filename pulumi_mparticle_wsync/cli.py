@@ -1,5 +1,5 @@
 """The ``mparticle-wsync`` command: ``emulator`` runs the local API, ``check-api`` audits a live one,
-``recover`` repairs a stack after an interrupted ``pulumi up``."""
+``recover`` repairs a stack after an interrupted ``pulumi up``, ``runs`` lists, starts and follows pipeline runs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .check_api import configure_parser as configure_check_api
     from .emulator.cli import configure_parser as configure_emulator
     from .recover import configure_parser as configure_recover
+    from .runs_command import configure_parser as configure_runs
 
     parser = argparse.ArgumentParser(
         prog="mparticle-wsync",
@@ -40,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="after an interrupted `pulumi up`: record the objects it created, so the next up makes no duplicates",
             description="Find the objects an interrupted `pulumi up` created before it died and record them in the "
             "stack's state (or drop the creates that never happened), instead of creating them again.",
+        )
+    )
+    configure_runs(
+        commands.add_parser(
+            "runs",
+            help="list, trigger, show and watch the runs of a pipeline",
+            description="List a pipeline's runs, start a run of an on-demand pipeline, show one run, or follow "
+            "a run until it ends. Exit status: 0 ok, 1 the run failed (or a trigger was refused: a run is "
+            "going), 2 a usage, settings or API error.",
         )
     )
     return parser
