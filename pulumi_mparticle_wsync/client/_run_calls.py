@@ -53,7 +53,7 @@ def trigger(client: WarehouseSyncClient, pipeline_id: str, workspace_id: str | N
         nonlocal pipeline_seen
         if call.must_check_server and pending:
             # An earlier POST's answer was lost: the run it may have started is the one we want.
-            status = _read_status(client, call, status_url, pipeline_id, workspace_id)
+            status = _status_after_lost_trigger(client, call, status_url, pipeline_id, workspace_id)
             if status.latest_run is not None and status.latest_run.active:
                 run_id = status.latest_run.run_id
                 return TriggerAnswer(run_id, wire.TRIGGER_REQUESTED, path=pending[0], adopted=True)
@@ -76,6 +76,26 @@ def trigger(client: WarehouseSyncClient, pipeline_id: str, workspace_id: str | N
         raise _no_trigger_route(refusals, pipeline_id)
 
     return client._retrying(call, attempt)
+
+
+def _status_after_lost_trigger(
+    client: WarehouseSyncClient, call: _Call, url: str, pipeline_id: str, workspace_id: str | None
+) -> PipelineStatus:
+    try:
+        return _read_status(client, call, url, pipeline_id, workspace_id)
+    except StatusNotReadyError as error:
+        # Neither sending the POST again (it may start a second run) nor reporting success is right.
+        raise StatusNotReadyError(
+            error.status_code,
+            error.method,
+            error.path,
+            [
+                *error.messages,
+                "the trigger's answer was lost, so it may have started a run, and the status that would tell "
+                "is not served yet: look at the pipeline's runs shortly before triggering again",
+            ],
+            pipeline_id=pipeline_id,
+        ) from error
 
 
 def _trigger_error(client: WarehouseSyncClient, call: _Call, response: httpx.Response, pipeline_id: str) -> APIError:

@@ -233,7 +233,7 @@ def test_status_of_a_missing_pipeline_is_not_found() -> None:
 def test_a_lost_trigger_while_the_status_is_not_ready_is_not_sent_again() -> None:
     h = harness(status_not_ready={"nightly"})
     h.api.add_fault("apply_then_drop", method="POST", path="/trigger$")
-    with pytest.raises(StatusNotReadyError):
+    with pytest.raises(StatusNotReadyError, match="the trigger's answer was lost, so it may have started a run"):
         h.client.trigger("nightly")
     assert h.api.count("POST", "/pipelines") == 1
 
