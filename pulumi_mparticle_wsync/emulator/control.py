@@ -1,8 +1,8 @@
 """``EmulatorControl``: a small httpx client over the emulator's ``/_emulator`` test controls.
 
 Tests use it to reset state, read the request log, change objects out of band (as someone using
-the mParticle UI would), move the clock, expire tokens, flip the spec's §8 switches and inject
-faults::
+the mParticle UI would), move the clock, shape runs, expire tokens, flip the spec's §8 switches and
+inject faults::
 
     control = EmulatorControl("http://127.0.0.1:8484")
     control.add_fault("rate_limit", method="POST", path_regex="/connections$", count=2, retry_after=1)
@@ -19,7 +19,9 @@ Methods and the endpoints behind them (all under ``/_emulator``; no token; loopb
 ``list_objects`` / ``seed_object``         ``GET`` / ``POST /workspaces/{ws}/{collection}``
 ``get_object`` / ``edit_object`` /         ``GET`` / ``PATCH`` / ``DELETE``
 ``delete_object``                          ``/workspaces/{ws}/{collection}/{id}``
-``set_run_outcome``                        ``PUT /workspaces/{ws}/pipelines/{id}/run-outcome``
+``set_next_run``                           ``PUT /workspaces/{ws}/pipelines/{id}/next-run``
+``set_data_model_rows``                    ``PUT /workspaces/{ws}/data-models/{id}/rows``
+``set_run_durations`` / ``run_durations``  ``PUT`` / ``GET /run-durations``
 ``advance_clock`` / ``clock``              ``POST /clock/advance`` / ``GET /clock``
 ``expire_tokens()``                        ``POST /tokens/expire``
 ``set_switches`` / ``switches``            ``POST`` / ``GET /switches``
@@ -196,13 +198,38 @@ class EmulatorControl:
         created: dict[str, Any] = self._call("POST", self._object_path(workspace_id, collection), body)
         return created
 
-    def set_run_outcome(self, workspace_id: str, pipeline_id: str, outcome: str) -> None:
-        """Make the pipeline's next runs end ``"failed"`` (or ``"success"``, the default)."""
-        self._call(
-            "PUT",
-            f"{self._object_path(workspace_id, 'pipelines', pipeline_id)}/run-outcome",
-            {"outcome": outcome},
-        )
+    # --- runs ---------------------------------------------------------------------------
+    def set_next_run(
+        self, workspace_id: str, pipeline_id: str, outcome: str = "failed", error: str | None = None
+    ) -> None:
+        """Make the pipeline's next run (manual or scheduled) end ``outcome``; a failed run reports
+        ``error`` in its ``errors``. Only that run: the ones after it succeed. ``"success"`` takes
+        a pending failure back."""
+        body: dict[str, Any] = {"outcome": outcome}
+        if error is not None:
+            body["error"] = error
+        self._call("PUT", f"{self._object_path(workspace_id, 'pipelines', pipeline_id)}/next-run", body)
+
+    def set_data_model_rows(self, workspace_id: str, model_id: str, rows: int | None) -> None:
+        """The rows the data model yields to each run (capped by the run's record limit); ``None``
+        goes back to a synthetic count per run."""
+        self._call("PUT", f"{self._object_path(workspace_id, 'data-models', model_id)}/rows", {"rows": rows})
+
+    def set_run_durations(
+        self, *, triggered: float | None = None, queued: float | None = None, running: float | None = None
+    ) -> dict[str, float]:
+        """Seconds a new run spends in each active state (the others keep their value); answers all three."""
+        changes = {
+            name: value
+            for name, value in (("triggered", triggered), ("queued", queued), ("running", running))
+            if value is not None
+        }
+        durations: dict[str, float] = self._call("PUT", "/run-durations", changes)
+        return durations
+
+    def run_durations(self) -> dict[str, float]:
+        durations: dict[str, float] = self._call("GET", "/run-durations")
+        return durations
 
     # --- clock and tokens ---------------------------------------------------------------
     def advance_clock(self, seconds: float) -> None:
@@ -223,6 +250,10 @@ class EmulatorControl:
         provider_case: str | None = None,
         duplicate_id_status: int | None = None,
         token_lifetime_seconds: int | None = None,
+        trigger_path: str | None = None,
+        run_spelling: str | None = None,
+        status_shape: str | None = None,
+        new_pipeline_status_404_seconds: float | None = None,
     ) -> dict[str, Any]:
         changes = {
             name: value
@@ -231,6 +262,10 @@ class EmulatorControl:
                 ("provider_case", provider_case),
                 ("duplicate_id_status", duplicate_id_status),
                 ("token_lifetime_seconds", token_lifetime_seconds),
+                ("trigger_path", trigger_path),
+                ("run_spelling", run_spelling),
+                ("status_shape", status_shape),
+                ("new_pipeline_status_404_seconds", new_pipeline_status_404_seconds),
             )
             if value is not None
         }

@@ -1,9 +1,15 @@
-"""HTTP endpoints of the emulated API (spec §1-§7): ``/oauth/token`` and ``/platform/v2/workspaces/...``."""
+"""HTTP endpoints of the emulated API (spec §1-§7): ``/oauth/token`` and ``/platform/v2/workspaces/...``.
+
+The trigger is served on one of its two paths (switch ``trigger_path``); the other answers as a
+server without that route would: 404 for ``.../trigger``, 405 for ``POST .../pipelines/{id}``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Final
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,6 +23,9 @@ from .service import kind_of
 from .state import EmulatorState
 
 WorkspaceHandler = Callable[[Request, str], Awaitable[Response]]
+Handler = Callable[[Request], Awaitable[Response]]
+# Every method a route takes in, so that it answers 404 or 405 itself.
+ALL_METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def api_routes(state: EmulatorState) -> list[Route]:
@@ -72,44 +81,61 @@ def api_routes(state: EmulatorState) -> list[Route]:
         return no_content()
 
     async def trigger(request: Request, workspace_id: str) -> Response:
-        return json_answer(service.trigger(workspace_id, request.path_params["object_id"]))
+        return json_answer(service.runs.trigger(workspace_id, request.path_params["object_id"]))
 
     async def pipeline_status(request: Request, workspace_id: str) -> Response:
-        return json_answer(service.pipeline_status(workspace_id, request.path_params["object_id"]))
+        return json_answer(service.runs.status(workspace_id, request.path_params["object_id"]))
 
     async def list_runs(request: Request, workspace_id: str) -> Response:
         query = dict(request.query_params)
-        return json_answer(service.list_runs(workspace_id, request.path_params["object_id"], query))
+        return json_answer(service.runs.list_runs(workspace_id, request.path_params["object_id"], query))
 
     async def get_run(request: Request, workspace_id: str) -> Response:
         params = request.path_params
-        return json_answer(service.get_run(workspace_id, params["object_id"], params["run_id"]))
+        return json_answer(service.runs.get_run(workspace_id, params["object_id"], params["run_id"]))
 
+    def trigger_path_is(value: str) -> bool:
+        return state.switches().trigger_path == value
+
+    object_handlers: dict[str, Handler] = {
+        "GET": in_workspace(get_object),
+        "PUT": in_workspace(replace_object),
+        "DELETE": in_workspace(delete_object),
+    }
+
+    def object_methods(request: Request) -> Mapping[str, Handler]:
+        if request.path_params["collection"] == wire.PIPELINES and trigger_path_is(wire.TRIGGER_PATH_BARE):
+            return {**object_handlers, "POST": in_workspace(trigger)}
+        return object_handlers
+
+    def trigger_methods(request: Request) -> Mapping[str, Handler]:
+        if not trigger_path_is(wire.TRIGGER_PATH_SUFFIX):
+            raise HTTPException(404)
+        return {"POST": in_workspace(trigger)}
+
+    collection_handlers = {"GET": in_workspace(list_objects), "POST": in_workspace(create_object)}
     collection_path = f"{base}/{{collection}}"
     object_path = f"{collection_path}/{{object_id}}"
     return [
         Route(wire.TOKEN_PATH, issue_token, methods=["POST"]),
-        _by_method(collection_path, {"GET": in_workspace(list_objects), "POST": in_workspace(create_object)}),
-        _by_method(
-            object_path,
-            {
-                "GET": in_workspace(get_object),
-                "PUT": in_workspace(replace_object),
-                "DELETE": in_workspace(delete_object),
-            },
-        ),
-        Route(f"{pipeline}/{wire.TRIGGER}", in_workspace(trigger), methods=["POST"]),
+        _by_method(collection_path, lambda _: collection_handlers),
+        _by_method(object_path, object_methods),
+        _by_method(f"{pipeline}/{wire.TRIGGER}", trigger_methods),
         Route(f"{pipeline}/{wire.STATUS}", in_workspace(pipeline_status), methods=["GET"]),
         Route(f"{pipeline}/{wire.RUNS}", in_workspace(list_runs), methods=["GET"]),
         Route(f"{pipeline}/{wire.RUNS}/{{run_id}}", in_workspace(get_run), methods=["GET"]),
     ]
 
 
-def _by_method(path: str, handlers: dict[str, Callable[[Request], Awaitable[Response]]]) -> Route:
-    """One route serving several methods, so a wrong method gets 405 with the full ``Allow`` list."""
+def _by_method(path: str, handlers_for: Callable[[Request], Mapping[str, Handler]]) -> Route:
+    """One route serving several methods, chosen per request (the switches can add one): a method
+    it does not serve gets 405 with the full ``Allow`` list."""
 
     async def endpoint(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
+        handlers = handlers_for(request)
+        method = "GET" if request.method == "HEAD" and "GET" in handlers else request.method
+        if method not in handlers:
+            raise HTTPException(405, headers={"Allow": ", ".join(handlers)})
         return await handlers[method](request)
 
-    return Route(path, endpoint, methods=list(handlers))
+    return Route(path, endpoint, methods=ALL_METHODS)

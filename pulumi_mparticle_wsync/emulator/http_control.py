@@ -21,7 +21,7 @@ from .state import EmulatorState
 
 ENDPOINTS: dict[str, str] = {
     "GET /_emulator/health": "readiness probe",
-    "POST /_emulator/reset": "forget objects, runs, faults, log entries and switch changes",
+    "POST /_emulator/reset": "forget objects, runs, run settings, faults, log entries and switch changes",
     "GET /_emulator/requests": "request log (API and token calls)",
     "DELETE /_emulator/requests": "clear the request log",
     "GET /_emulator/requests/counts": 'calls per "METHOD /path"',
@@ -30,7 +30,11 @@ ENDPOINTS: dict[str, str] = {
     "GET /_emulator/workspaces/{ws}/{collection}/{id}": "one stored object",
     "PATCH /_emulator/workspaces/{ws}/{collection}/{id}": "out-of-band deep-merge edit",
     "DELETE /_emulator/workspaces/{ws}/{collection}/{id}": "out-of-band delete (no reference check)",
-    "PUT /_emulator/workspaces/{ws}/pipelines/{id}/run-outcome": '{"outcome": "success"|"failed"}',
+    "PUT /_emulator/workspaces/{ws}/pipelines/{id}/next-run": 'how the next run ends: {"outcome": "failed", '
+    '"error": "..."} (or "success")',
+    "PUT /_emulator/workspaces/{ws}/data-models/{id}/rows": '{"rows": N} the model yields per run (null: synthetic)',
+    "GET /_emulator/run-durations": "seconds a new run spends triggered, queued and running",
+    "PUT /_emulator/run-durations": '{"triggered": s, "queued": s, "running": s} (any of them)',
     "GET /_emulator/clock": "the emulator's time and offset",
     "POST /_emulator/clock/advance": '{"seconds": n}',
     "POST /_emulator/tokens/expire": "expire every issued token",
@@ -93,11 +97,21 @@ def control_routes(state: EmulatorState) -> list[Route]:
             raise not_found(f"{collection}/{object_id} does not exist in workspace {workspace_id}")
         return json_answer(found)
 
-    async def run_outcome(request: Request) -> Response:
+    async def next_run(request: Request) -> Response:
         body = await read_json(request, json_content_type=False)
-        outcome = body.get("outcome") if isinstance(body, dict) else None
-        service.set_run_outcome(workspace_of(request), request.path_params["object_id"], str(outcome))
+        service.runs.set_next_run(workspace_of(request), request.path_params["object_id"], body)
         return no_content()
+
+    async def model_rows(request: Request) -> Response:
+        body = await read_json(request, json_content_type=False)
+        service.runs.set_rows(workspace_of(request), request.path_params["object_id"], body)
+        return no_content()
+
+    async def run_durations(request: Request) -> Response:
+        if request.method == "PUT":
+            body = await read_json(request, json_content_type=False)
+            return json_answer(service.runs.set_durations(body).as_dict())
+        return json_answer(service.runs.durations().as_dict())
 
     def clock_answer() -> dict[str, Any]:
         return {"now": format_timestamp(state.clock.now()), "offset_seconds": state.clock.offset_seconds}
@@ -146,7 +160,9 @@ def control_routes(state: EmulatorState) -> list[Route]:
         Route(f"{CONTROL_PREFIX}/reset", reset, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/requests", requests, methods=["GET", "DELETE"]),
         Route(f"{CONTROL_PREFIX}/requests/counts", request_counts, methods=["GET"]),
-        Route(f"{workspace}/{wire.PIPELINES}/{{object_id}}/run-outcome", run_outcome, methods=["PUT"]),
+        Route(f"{workspace}/{wire.PIPELINES}/{{object_id}}/next-run", next_run, methods=["PUT"]),
+        Route(f"{workspace}/{wire.DATA_MODELS}/{{object_id}}/rows", model_rows, methods=["PUT"]),
+        Route(f"{CONTROL_PREFIX}/run-durations", run_durations, methods=["GET", "PUT"]),
         Route(f"{workspace}/{{collection}}", objects, methods=["GET", "POST"]),
         Route(f"{workspace}/{{collection}}/{{object_id}}", one_object, methods=["GET", "PATCH", "DELETE"]),
         Route(f"{CONTROL_PREFIX}/clock", clock, methods=["GET"]),

@@ -1,34 +1,29 @@
 """The Warehouse Sync API's behaviour, independent of HTTP: every rule that needs stored state.
 
 Shape rules come from each resource's schema (``acceptance``); this module adds duplicates,
-references, the active-pipeline
-limit, immutable fields, delete protection, server-computed fields and runs. Each public method is
-one transaction.
+references, the active-pipeline limit, immutable fields, delete protection and server-computed
+fields. Runs are ``PipelineRuns`` (``self.runs``), which catches a pipeline's scheduled runs up before
+every change to it. Each public method is one transaction.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .. import rules, wire
-from ..schema import PIPELINE, ResourceSchema, value_at
-from ..schema.pipeline import SCHEDULE_TYPES
+from ..schema import ResourceSchema
 from ..schema.pipeline import STATE as PIPELINE_STATE
-from . import runs
 from .acceptance import WriteContext, immutable_keys, normalise, schema_of
 from .clock import Clock
 from .errors import EmulatorError, bad_request, not_found
+from .pipeline_runs import PipelineRuns
 from .render import render
 from .store import Store
 from .switches import Switches
 from .validation import shown
 
 HEALTHY: Final = wire.CONNECTION_STATUSES[0]
-ON_DEMAND: Final = SCHEDULE_TYPES.to_wire("on_demand")
-DEFAULT_RUNS_PAGE_SIZE: Final = 50
-MAX_RUNS_PAGE_SIZE: Final = 1000
 
 
 def kind_of(collection: str) -> ResourceSchema:
@@ -54,8 +49,7 @@ class WarehouseSyncService:
         self._clock = clock
         self._switches = switches
         self._user_email = user_email
-        self._run_outcomes: dict[tuple[str, str], str] = {}
-        self._outcomes_lock = threading.Lock()
+        self.runs = PipelineRuns(store, clock, switches, user_email, self._require_in)
 
     # --- reads --------------------------------------------------------------------------
     def list_objects(
@@ -119,6 +113,7 @@ class WarehouseSyncService:
                 )
             self._check_immutable(kind, previous, document)
             if collection == wire.PIPELINES:
+                self.runs.catch_up(workspace_id, previous, self._clock.now())
                 self._check_references(workspace_id, document)
                 resumed = previous.get(wire.STATE) != PIPELINE_STATE.off
                 if resumed and document.get(wire.STATE) == PIPELINE_STATE.off:
@@ -149,6 +144,8 @@ class WarehouseSyncService:
             raise bad_request("changes.id: ids cannot be changed; delete the object and seed a new one")
         with self._store.transaction():
             document = self._require(workspace_id, kind, object_id)
+            if collection == wire.PIPELINES:
+                self.runs.catch_up(workspace_id, document, self._clock.now())
             document[wire.LAST_MODIFIED_ON] = self._clock.timestamp()
             document[wire.LAST_MODIFIED_BY] = actor
             _deep_merge(document, changes)
@@ -161,93 +158,11 @@ class WarehouseSyncService:
         with self._store.transaction():
             return self._remove(workspace_id, collection, object_id)
 
-    def set_run_outcome(self, workspace_id: str, pipeline_id: str, outcome: str) -> None:
-        if outcome not in runs.OUTCOMES:
-            raise bad_request(f"outcome: {shown(outcome)} is not one of {', '.join(runs.OUTCOMES)}")
-        with self._outcomes_lock:
-            self._run_outcomes[(workspace_id, pipeline_id)] = outcome
-
-    def forget_run_outcomes(self) -> None:
-        with self._outcomes_lock:
-            self._run_outcomes.clear()
-
-    # --- runs ---------------------------------------------------------------------------
-    def trigger(self, workspace_id: str, pipeline_id: str) -> dict[str, Any]:
-        kind = kind_of(wire.PIPELINES)
-        check_path_id(pipeline_id)
-        with self._store.transaction():
-            pipeline = self._require(workspace_id, kind, pipeline_id)
-            schedule_type = value_at(pipeline, PIPELINE.wire_path("schedule.type"))
-            if schedule_type != ON_DEMAND:
-                raise bad_request(
-                    f"Pipeline {pipeline_id} has schedule.type {schedule_type}: only "
-                    f"{ON_DEMAND} pipelines can be triggered"
-                )
-            now = self._clock.now()
-            previous = [run.record for run in self._store.runs(workspace_id, pipeline_id)]
-            if previous and runs.run_status(previous[-1], now) in runs.ACTIVE_STATUSES:
-                raise bad_request(f"Pipeline {pipeline_id} is already in progress.")
-            with self._outcomes_lock:
-                outcome = self._run_outcomes.get((workspace_id, pipeline_id), runs.OUTCOME_SUCCESS)
-            record = runs.new_run_record(pipeline, now, runs.interval_start(pipeline, previous, now), outcome)
-            run_id = self._store.insert_run(workspace_id, pipeline_id, record)
-        return {wire.PIPELINE_RUN_ID: run_id, wire.STATUS_FIELD: wire.TRIGGER_REQUESTED}
-
-    def pipeline_status(self, workspace_id: str, pipeline_id: str) -> dict[str, Any]:
-        kind = kind_of(wire.PIPELINES)
-        check_path_id(pipeline_id)
-        with self._store.transaction():
-            pipeline = self._require(workspace_id, kind, pipeline_id)
-            stored = self._store.runs(workspace_id, pipeline_id)
-        now = self._clock.now()
-        latest = stored[-1] if stored else None
-        return {
-            wire.PIPELINE_ID: pipeline_id,
-            wire.STATUS_FIELD: pipeline.get(wire.STATUS_FIELD),
-            wire.STATE: pipeline.get(wire.STATE),
-            wire.LATEST_PIPELINE_RUN: (
-                None if latest is None else runs.render_run(latest.run_id, pipeline_id, latest.record, now)
-            ),
-        }
-
-    def list_runs(self, workspace_id: str, pipeline_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        kind = kind_of(wire.PIPELINES)
-        check_path_id(pipeline_id)
-        page = _page_param(query, wire.RUNS_PAGE_PARAM, 1, None)
-        size = _page_param(query, wire.RUNS_PAGE_SIZE_PARAM, DEFAULT_RUNS_PAGE_SIZE, MAX_RUNS_PAGE_SIZE)
-        start = _date_param(query, wire.RUNS_START_DATE_PARAM)
-        end = _date_param(query, wire.RUNS_END_DATE_PARAM)
-        with self._store.transaction():
-            self._require(workspace_id, kind, pipeline_id)
-            stored = self._store.runs(workspace_id, pipeline_id)
-        now = self._clock.now()
-
-        def millis(moment: float) -> int:
-            return round(moment * 1000)
-
-        selected = [
-            run
-            for run in reversed(stored)
-            if (start is None or millis(float(run.record["triggered_at"])) >= millis(start))
-            and (end is None or millis(float(run.record["triggered_at"])) <= millis(end))
-        ]
-        window = selected[(page - 1) * size : page * size]
-        return {wire.RUNS_ITEMS: [runs.render_run(r.run_id, pipeline_id, r.record, now) for r in window]}
-
-    def get_run(self, workspace_id: str, pipeline_id: str, run_id: str) -> dict[str, Any]:
-        kind = kind_of(wire.PIPELINES)
-        check_path_id(pipeline_id)
-        if not run_id.isdigit() or len(run_id) > 18:
-            raise bad_request(f"runId in the path: {shown(run_id)} is not a run id (an integer)")
-        with self._store.transaction():
-            self._require(workspace_id, kind, pipeline_id)
-            stored = self._store.runs(workspace_id, pipeline_id)
-        for run in stored:
-            if run.run_id == int(run_id):
-                return runs.render_run(run.run_id, pipeline_id, run.record, self._clock.now())
-        raise not_found(f"Run {run_id} of pipeline {pipeline_id} was not found in workspace {workspace_id}")
-
     # --- helpers ------------------------------------------------------------------------
+    def _require_in(self, workspace_id: str, collection: str, object_id: str) -> dict[str, Any]:
+        check_path_id(object_id)
+        return self._require(workspace_id, kind_of(collection), object_id)
+
     def _require(self, workspace_id: str, kind: ResourceSchema, object_id: str) -> dict[str, Any]:
         document = self._store.get(workspace_id, kind.collection, object_id)
         if document is None:
@@ -256,6 +171,7 @@ class WarehouseSyncService:
 
     def _remove(self, workspace_id: str, collection: str, object_id: str) -> bool:
         removed = self._store.delete(workspace_id, collection, object_id)
+        self._store.delete_settings(workspace_id, collection, object_id)
         if collection == wire.PIPELINES:
             self._store.delete_runs(workspace_id, object_id)
         return removed
@@ -322,28 +238,6 @@ def _deep_merge(target: dict[str, Any], changes: Mapping[str, Any]) -> None:
             _deep_merge(target[key], value)
         else:
             target[key] = value
-
-
-def _page_param(query: Mapping[str, str], name: str, default: int, maximum: int | None) -> int:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise bad_request(f"{name}: {shown(raw)} must be a positive integer")
-    value = int(raw)
-    if maximum is not None and value > maximum:
-        raise bad_request(f"{name}: at most {maximum}")
-    return value
-
-
-def _date_param(query: Mapping[str, str], name: str) -> float | None:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        return None
-    parsed = rules.parse_timestamp(raw)
-    if parsed is None:
-        raise bad_request(f"{name}: {shown(raw)} is not an ISO 8601 timestamp with a time zone")
-    return parsed.timestamp()
 
 
 __all__ = ["WarehouseSyncService", "check_path_id", "kind_of"]

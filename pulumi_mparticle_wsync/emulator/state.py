@@ -51,15 +51,15 @@ class EmulatorState:
         return offset
 
     def reset(self) -> None:
-        """Back to a fresh start: no objects, runs, faults, log entries or switch changes; clock at
-        real time. Issued tokens stay valid so clients that cached one keep working."""
+        """Back to a fresh start: no objects, runs, run settings (durations, next-run outcomes, data
+        model rows), faults, log entries or switch changes; clock at real time. Issued tokens stay
+        valid so clients that cached one keep working."""
         self.store.clear()
         self.clock.set_offset(0.0)
         with self._switches_lock:
             self._switches = self.default_switches
         self.faults.clear()
         self.log.clear()
-        self.service.forget_run_outcomes()
 
     def close(self) -> None:
         self.store.close()

@@ -1,4 +1,4 @@
-"""SQLite persistence: objects, runs, tokens and the clock offset.
+"""SQLite persistence: objects, runs, per-object emulator settings, tokens and the clock offset.
 
 One connection guarded by a re-entrant lock; every request runs in one ``transaction()``
 (``BEGIN IMMEDIATE`` ... ``COMMIT``), so concurrent requests are serialised and every write is
@@ -33,6 +33,14 @@ CREATE TABLE IF NOT EXISTS runs (
     record       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_pipeline ON runs (workspace_id, pipeline_id);
+CREATE TABLE IF NOT EXISTS object_settings (
+    workspace_id TEXT NOT NULL,
+    collection   TEXT NOT NULL,
+    object_id    TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, collection, object_id, name)
+);
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY,
     expires_at REAL NOT NULL
@@ -168,6 +176,38 @@ class Store:
         with self.transaction():
             self._db.execute("DELETE FROM runs WHERE workspace_id=? AND pipeline_id=?", (workspace_id, pipeline_id))
 
+    # --- per-object settings of the emulator (never served by the API) ----------------------
+    def get_setting(self, workspace_id: str, collection: str, object_id: str, name: str) -> Any:
+        """The JSON value stored under ``name`` for one object, or ``None``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT value FROM object_settings WHERE workspace_id=? AND collection=? AND object_id=? AND name=?",
+                (workspace_id, collection, object_id, name),
+            ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_setting(self, workspace_id: str, collection: str, object_id: str, name: str, value: Any) -> None:
+        """Store a JSON value; ``None`` removes the setting."""
+        with self.transaction():
+            if value is None:
+                self._db.execute(
+                    "DELETE FROM object_settings WHERE workspace_id=? AND collection=? AND object_id=? AND name=?",
+                    (workspace_id, collection, object_id, name),
+                )
+                return
+            self._db.execute(
+                "INSERT OR REPLACE INTO object_settings (workspace_id, collection, object_id, name, value) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (workspace_id, collection, object_id, name, json.dumps(value, separators=(",", ":"))),
+            )
+
+    def delete_settings(self, workspace_id: str, collection: str, object_id: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM object_settings WHERE workspace_id=? AND collection=? AND object_id=?",
+                (workspace_id, collection, object_id),
+            )
+
     # --- tokens (stored as hashes) ------------------------------------------------------
     def add_token(self, token_hash: str, expires_at: float) -> None:
         with self.transaction():
@@ -196,10 +236,13 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def clear(self) -> None:
-        """Forget every object and run (tokens stay valid so cached clients keep working)."""
+        """Forget every object, run and setting (tokens stay valid so cached clients keep working)."""
         with self.transaction():
             self._db.execute("DELETE FROM objects")
             self._db.execute("DELETE FROM runs")
+            self._db.execute("DELETE FROM object_settings")
+            # Run ids start again from 1, as in a fresh store.
+            self._db.execute("DELETE FROM sqlite_sequence WHERE name = 'runs'")
             self._db.execute("DELETE FROM meta")
 
 

@@ -52,7 +52,7 @@ IDS = st.sampled_from(["conn-1", "model-1", "ft-1", "pipe-1", "pipe-od", "conn-h
 WORKSPACES = st.sampled_from(["1001", "2002"]) | st.text(max_size=8)
 COLLECTIONS = st.sampled_from(wire.COLLECTIONS) | st.text(max_size=8)
 SUFFIXES = st.sampled_from(
-    ["", "/trigger", "/status", "/status/runs", "/status/runs/1", "/status/runs/x", "/run-outcome"]
+    ["", "/trigger", "/status", "/status/runs", "/status/runs/1", "/status/runs/x", "/next-run", "/rows"]
 ) | st.text(max_size=10).map(lambda text: "/" + quote(text, safe=""))
 
 
@@ -73,11 +73,13 @@ def paths(draw: st.DrawFn) -> str:
         return wire.TOKEN_PATH
     if shape == "control":
         return "/_emulator/" + draw(
-            st.sampled_from(["requests", "requests/counts", "clock", "clock/advance", "switches", "tokens/expire"])
+            st.sampled_from(
+                ["requests", "requests/counts", "clock", "clock/advance", "switches", "tokens/expire", "run-durations"]
+            )
         )
     if shape == "control-object":
         return f"/_emulator/workspaces/{segment(workspace)}/{segment(collection)}/{segment(object_id)}" + draw(
-            st.sampled_from(["", "/run-outcome"])
+            st.sampled_from(["", "/next-run", "/rows"])
         )
     return "/" + "/".join(segment(part) for part in draw(st.lists(st.text(max_size=8), max_size=5)))
 

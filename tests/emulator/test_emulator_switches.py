@@ -1,4 +1,5 @@
-"""The §8 switches: secrets omitted vs masked, provider case, duplicate-id status, token lifetime."""
+"""The §8 switches: secrets omitted vs masked, provider case, duplicate-id status, token lifetime
+(the run switches are in ``test_emulator_run_switches.py``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def test_defaults(emulator: EmulatorHandle) -> None:
         "provider_case": wire.PROVIDER_CASE_LOWER,
         "duplicate_id_status": wire.DUPLICATE_ID_409,
         "token_lifetime_seconds": wire.TOKEN_LIFETIME_SECONDS,
+        "trigger_path": "trigger",
+        "run_spelling": "v1",
+        "status_shape": "v1",
+        "new_pipeline_status_404_seconds": 0,
     }
 
 
@@ -74,10 +79,18 @@ def test_token_lifetime_switch(emulator: EmulatorHandle, api: ApiSession) -> Non
 
 
 def test_switches_reset_between_tests(emulator: EmulatorHandle) -> None:
-    emulator.control.set_switches(secret_mode="mask", provider_case="capitalised", duplicate_id_status=400)
+    defaults = emulator.control.switches()
+    emulator.control.set_switches(
+        secret_mode="mask",
+        provider_case="capitalised",
+        duplicate_id_status=400,
+        trigger_path="bare",
+        run_spelling="guess",
+        status_shape="guess",
+        new_pipeline_status_404_seconds=60,
+    )
     emulator.control.reset()
-    assert emulator.control.switches()["secret_mode"] == "omit"
-    assert emulator.control.switches()["duplicate_id_status"] == 409
+    assert emulator.control.switches() == defaults
 
 
 @pytest.mark.parametrize(
