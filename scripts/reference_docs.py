@@ -20,6 +20,7 @@ from typing import Any, Final
 from pulumi_mparticle_wsync.schema import (
     BY_COLLECTION,
     RESOURCES,
+    AnyList,
     Block,
     Boolean,
     BothOrNeither,
@@ -31,6 +32,7 @@ from pulumi_mparticle_wsync.schema import (
     JsonObjectText,
     Later,
     ListOf,
+    Number,
     RequiredWhen,
     ResourceSchema,
     Rule,
@@ -44,6 +46,7 @@ from pulumi_mparticle_wsync.schema import (
     WorkspaceId,
 )
 from pulumi_mparticle_wsync.schema.common import ADOPT, COMMON_RULES, CREATE_ONLY, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN, RunSchema
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 OUT_DIR: Final = REPO_ROOT / "docs" / "reference"
@@ -60,7 +63,7 @@ TAGS: Final = (
 # --- Small pieces ---------------------------------------------------------------------------------
 
 
-def page_name(resource: ResourceSchema) -> str:
+def page_name(resource: ResourceSchema | RunSchema) -> str:
     """``DataModel`` -> ``data-model.md``."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", resource.kind).lower() + ".md"
 
@@ -137,6 +140,11 @@ def python_type(value_type: ValueType) -> str:
         bounds = f"{low}-{high}" if low is not None and high is not None else (
             f">= {low}" if low is not None else (f"<= {high}" if high is not None else ""))
         return "`int`" + (f" ({bounds})" if bounds else "")
+    if isinstance(value_type, Number):
+        bound = f" (above {value_type.above:g}" + (f", at most {value_type.maximum:g})" if value_type.maximum else ")")
+        return "`int | float`" + bound
+    if isinstance(value_type, AnyList):
+        return "`list` (of any values)"
     if isinstance(value_type, Boolean | Switch):
         return "`bool`"
     if isinstance(value_type, Scalar):
@@ -404,7 +412,7 @@ def render_index() -> str:
         f"edit them by hand. Change the schema and run the command again; `{COMMAND} --check` (and the tests) "
         "tell when they are out of date.",
         "",
-        *(f"- [{resource.kind}]({page_name(resource)}): {resource.doc}" for resource in RESOURCES),
+        *(f"- [{resource.kind}]({page_name(resource)}): {resource.doc}" for resource in (*RESOURCES, PIPELINE_RUN)),
         "",
         "## Tags",
         "",
@@ -416,9 +424,54 @@ def render_index() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_run_page(run: RunSchema) -> str:
+    """The page of ``PipelineRun``: a run is no object of a collection, so it has no wire section of its own."""
+    outputs = [(code(output.name), code(output.python_type), output.doc) for output in run.outputs]
+    sections = (
+        [f"# {run.kind}", "", GENERATED, "", run.doc],
+        [
+            "## Example",
+            "",
+            "[`examples/on_demand_backfill/`](../../examples/on_demand_backfill/) starts a backfill and waits for "
+            "it; [Runs](../runs.md) explains what happens when a run fails, times out or finds the pipeline busy.",
+        ],
+        [
+            "## Arguments",
+            "",
+            f"`{run.kind}(resource_name, *, ...)` takes these keyword arguments; each may also be a Pulumi `Output`. "
+            "*replaces*: a change starts a new run.",
+            "",
+            *arguments_table(run.fields),
+        ],
+        [
+            "## Outputs",
+            "",
+            "Every argument is also an output of the same name. Besides them, the run as last read (at the "
+            "create, at the end of a wait, or by `pulumi refresh`):",
+            "",
+            *table(("Output", "Type", "Description"), outputs),
+        ],
+        [
+            "## Wire",
+            "",
+            "The outputs are read from the run's fields, in v1's spelling or in our earlier guess's "
+            "(`id`/`pipeline_run_state` or `pipeline_id`/`status`; `wire.py` and the "
+            "[API contract](../api-contract.md) have the rest):",
+            "",
+            *table(("Output", "Wire field"),
+                   [(code(o.name), code(o.wire) if o.wire else "(ours)") for o in run.outputs]),
+        ],
+    )
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
 def render_all() -> dict[str, str]:
     """File name -> content, for every file of the reference."""
-    return {INDEX: render_index(), **{page_name(resource): render_page(resource) for resource in RESOURCES}}
+    return {
+        INDEX: render_index(),
+        **{page_name(resource): render_page(resource) for resource in RESOURCES},
+        page_name(PIPELINE_RUN): render_run_page(PIPELINE_RUN),
+    }
 
 
 # --- Command --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import rules
 from ..schema import (
+    AnyList,
     Block,
     Boolean,
     Enum,
@@ -22,6 +23,7 @@ from ..schema import (
     Identifier,
     JsonObjectText,
     ListOf,
+    Number,
     ResourceSchema,
     Scalar,
     SqlQuery,
@@ -95,6 +97,10 @@ def _annotation(value_type: ValueType) -> Any:
             inner = WholeNumberValue
         case WholeNumber():
             inner = Annotated[WholeNumberValue, _in_range(value_type)]
+        case Number():
+            inner = float
+        case AnyList():
+            inner = list[Any]
         case Boolean() | Switch():
             inner = bool
         case Scalar():

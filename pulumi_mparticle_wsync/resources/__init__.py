@@ -1,4 +1,4 @@
-"""The four Pulumi dynamic resources and their argument classes."""
+"""The Pulumi dynamic resources and their argument classes."""
 
 from .connection import (
     BigQueryConfigArgs,
@@ -19,6 +19,7 @@ from .errors import (
 )
 from .field_transformation import FieldMappingArgs, FieldTransformation, FieldTransformationProvider
 from .pipeline import Pipeline, PipelineProvider, ScheduleArgs, SyncModeArgs
+from .pipeline_run import PipelineRun, PipelineRunProvider
 
 __all__ = [
     "BigQueryConfigArgs",
@@ -37,6 +38,8 @@ __all__ = [
     "OperationError",
     "Pipeline",
     "PipelineProvider",
+    "PipelineRun",
+    "PipelineRunProvider",
     "RedshiftConfigArgs",
     "ResourceError",
     "ScheduleArgs",

@@ -174,6 +174,10 @@ class WarehouseSyncProvider(ResourceProvider):
             STACK_OBJECTS.mark_replaced_first(key)
         elif not replaced:
             STACK_OBJECTS.hold(key, _resource_name(news))
+            self._note_inputs(workspace, object_id, news)
+
+    def _note_inputs(self, workspace: str, object_id: str, inputs: Mapping[str, Any]) -> None:
+        """Tell ``STACK_OBJECTS`` what other resources may check of this object's inputs."""
 
     def _changed(self, key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         if key == WORKSPACE_ID:
@@ -224,6 +228,7 @@ class WarehouseSyncProvider(ResourceProvider):
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
         )
         STACK_OBJECTS.hold(self._key(workspace, object_id), _resource_name(inputs))
+        self._note_inputs(workspace, object_id, inputs)
         return CreateResult(object_id, self._outputs(inputs, served, object_id, workspace))
 
     def _create_or_adopt(
@@ -280,6 +285,7 @@ class WarehouseSyncProvider(ResourceProvider):
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
         STACK_OBJECTS.hold(self._key(workspace, id_), _resource_name(props))
         inputs = self.model.from_wire(served, previous)
+        self._note_inputs(workspace, id_, inputs)
         return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
 
     @short_traceback
@@ -302,6 +308,7 @@ class WarehouseSyncProvider(ResourceProvider):
 
         served = self._call("update", _id, workspace, replace)
         STACK_OBJECTS.hold(self._key(workspace, _id), _resource_name(inputs))
+        self._note_inputs(workspace, _id, inputs)
         return UpdateResult(self._outputs(inputs, served, _id, workspace))
 
     @short_traceback

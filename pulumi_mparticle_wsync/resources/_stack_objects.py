@@ -11,7 +11,9 @@ a delete runs, this process has seen every live resource of the stack, and can t
   the resource from the state;
 - whether a delete is the first half of a replacement that keeps the id (delete-before-replace),
   so that an error can say how to avoid it;
-- in which workspace the stack holds an object a pipeline refers to.
+- in which workspace the stack holds an object a pipeline refers to;
+- the schedule type of each pipeline the stack declares, so that a ``PipelineRun`` of a pipeline
+  that cannot be triggered fails at preview.
 
 Resources are told apart by their Pulumi resource name (``pulumi_name``). Nothing here leaves
 the process; a new operation starts empty.
@@ -41,6 +43,7 @@ class StackObjects:
         # runs in every pipeline's ``check``, so it must not scan the whole stack.
         self._holders: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._replaced_first: set[ObjectKey] = set()
+        self._schedule_types: dict[tuple[str, str], str] = {}
 
     def _names(self, key: ObjectKey) -> set[str]:
         return self._holders.setdefault((key.collection, key.object_id), {}).setdefault(key.workspace, set())
@@ -72,10 +75,20 @@ class StackObjects:
             by_workspace = self._holders.get((collection, object_id), {})
             return {workspace for workspace, names in by_workspace.items() if names}
 
+    def note_schedule_type(self, workspace: str, pipeline_id: str, schedule_type: str) -> None:
+        """The pipeline's ``schedule.type`` after this operation (as the program declares it)."""
+        with self._lock:
+            self._schedule_types[(workspace, pipeline_id)] = schedule_type
+
+    def schedule_type(self, workspace: str, pipeline_id: str) -> str | None:
+        with self._lock:
+            return self._schedule_types.get((workspace, pipeline_id))
+
     def clear(self) -> None:
         with self._lock:
             self._holders.clear()
             self._replaced_first.clear()
+            self._schedule_types.clear()
 
 
 STACK_OBJECTS = StackObjects()

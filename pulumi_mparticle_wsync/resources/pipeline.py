@@ -10,11 +10,12 @@ import pulumi
 import pulumi.dynamic
 
 from .. import wire
-from ..models import PIPELINE
+from ..models import PIPELINE, is_unknown
 from ..schema.pipeline import STATE as PIPELINE_STATE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import arguments_of, resource_options, resource_props
+from ._stack_objects import STACK_OBJECTS
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient
@@ -51,6 +52,12 @@ class ScheduleArgs:
 
 class PipelineProvider(WarehouseSyncProvider):
     model = PIPELINE
+
+    def _note_inputs(self, workspace: str, object_id: str, inputs: Mapping[str, Any]) -> None:
+        schedule = inputs.get("schedule")
+        schedule_type = schedule.get("type") if isinstance(schedule, Mapping) else None
+        if isinstance(schedule_type, str) and not is_unknown(schedule_type):
+            STACK_OBJECTS.note_schedule_type(workspace, object_id, schedule_type)
 
     def _create_refused_hint(self, client: WarehouseSyncClient, inputs: Mapping[str, Any], workspace: str) -> str:
         """A refused create of an active pipeline in a workspace already at the active limit.

@@ -9,6 +9,7 @@ docs (``docs/reference/``). The vocabulary is in ``_declare``.
 from typing import Final
 
 from ._declare import (
+    AnyList,
     Block,
     Boolean,
     BothOrNeither,
@@ -21,6 +22,7 @@ from ._declare import (
     JsonObjectText,
     Later,
     ListOf,
+    Number,
     Output,
     RequiredWhen,
     ResourceSchema,
@@ -53,6 +55,7 @@ __all__ = [
     "FIELD_TRANSFORMATION",
     "PIPELINE",
     "RESOURCES",
+    "AnyList",
     "Block",
     "Boolean",
     "BothOrNeither",
@@ -65,6 +68,7 @@ __all__ = [
     "JsonObjectText",
     "Later",
     "ListOf",
+    "Number",
     "Output",
     "RequiredWhen",
     "ResourceSchema",

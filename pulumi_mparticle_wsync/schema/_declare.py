@@ -65,8 +65,21 @@ class WholeNumber:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A number above ``above`` and at most ``maximum`` (fractions allowed)."""
+
+    above: float = 0
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
 class Boolean:
     pass
+
+
+@dataclass(frozen=True)
+class AnyList:
+    """A list of any values, only ever compared (``PipelineRun.triggers``)."""
 
 
 @dataclass(frozen=True)
@@ -153,8 +166,8 @@ class ListOf:
 
 
 ValueType: TypeAlias = (
-    Text | Identifier | Timestamp | SqlQuery | JsonObjectText | WorkspaceId | WholeNumber | Boolean | Scalar
-    | Enum | Switch | Block | ListOf
+    Text | Identifier | Timestamp | SqlQuery | JsonObjectText | WorkspaceId | WholeNumber | Number | Boolean
+    | Scalar | AnyList | Enum | Switch | Block | ListOf
 )
 
 

@@ -33,6 +33,7 @@ import pytest
 from pulumi_mparticle_wsync import resources, schema
 from pulumi_mparticle_wsync.schema import Block, Field, ListOf, ResourceSchema, ValueType
 from pulumi_mparticle_wsync.schema.common import ADOPT, CREATE_ONLY, KEPT_WHEN_OMITTED, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN
 
 # What the constructor and the ``*Args`` classes annotate a value of each type with (its ``| None``
 # when optional added by ``input_annotation``). Blocks and lists are below.
@@ -48,6 +49,8 @@ INPUT_ANNOTATIONS: dict[type, str] = {
     schema.Boolean: "pulumi.Input[bool]",
     schema.Switch: "pulumi.Input[bool]",
     schema.Scalar: "pulumi.Input[str | int | float | bool]",
+    schema.Number: "pulumi.Input[float]",
+    schema.AnyList: "pulumi.Input[list[Any]]",
 }
 BLOCK_ANNOTATION = "{title} | BlockInput"
 """A block: its ``*Args`` class, or a dict (``BlockInput``, a module-level alias)."""
@@ -61,6 +64,8 @@ OUTPUT_TYPES: dict[type, str] = {
     schema.Boolean: "bool",
     schema.Switch: "bool",
     schema.Scalar: "str | int | float | bool",
+    schema.Number: "float",
+    schema.AnyList: "list[Any]",
     Block: "dict[str, Any]",
     ListOf: "list[dict[str, Any]]",
 }
@@ -294,4 +299,36 @@ def test_the_output_annotations_cover_the_arguments_and_outputs(resource: Resour
         "remove it, or declare it"
         for name in members if name not in expected
     ]
+    assert not problems, "\n".join(problems)
+
+
+def test_pipeline_run_signature_and_outputs_match_its_declaration() -> None:
+    """``PipelineRun`` (``schema/pipeline_run.py``): the same checks as above, on its smaller declaration."""
+    module = sys.modules[resources.PipelineRun.__module__]
+    owner = "PipelineRun (resources/pipeline_run.py)"
+    parameters = inspect.signature(resources.PipelineRun.__init__).parameters
+    given = {name: p for name, p in parameters.items()
+             if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "opts"}
+    declared = {f.name: f for f in PIPELINE_RUN.fields}
+    assert set(given) == set(declared), f"{owner}: takes {sorted(given)}, declares {sorted(declared)}"
+    problems = []
+    for name, field in declared.items():
+        parameter = given[name]
+        if (parameter.default is inspect.Parameter.empty) != field.required:
+            problems.append(f"{owner}: `{name}` must {'have no' if field.required else 'have the'} default "
+                            f"{'' if field.required else '`None`'}")
+        problem = annotation_problem(owner, field, str(parameter.annotation), module)
+        if problem is not None:
+            problems.append(problem)
+
+    members = class_members(module, PIPELINE_RUN.kind)
+    expected: dict[str, tuple[str, str | None]] = {f.name: (output_annotation(f), None) for f in PIPELINE_RUN.fields}
+    expected |= {o.name: (f"pulumi.Output[{o.python_type}]", o.doc) for o in PIPELINE_RUN.outputs}
+    assert set(members) == set(expected), f"{owner}: annotates {sorted(members)}, declares {sorted(expected)}"
+    for name, (annotation, doc) in expected.items():
+        member = members[name]
+        if member.annotation != annotation:
+            problems.append(f"{owner}: `{name}` is annotated `{member.annotation}`, declared `{annotation}`")
+        if doc is not None and (member.docstring is None or normalised(member.docstring) != rest(doc)):
+            problems.append(f"{owner}: the docstring of the output `{name}` must be \"{rest(doc)}\"")
     assert not problems, "\n".join(problems)
