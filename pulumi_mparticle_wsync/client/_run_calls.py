@@ -182,7 +182,18 @@ def iter_runs(
     page_size: int,
 ) -> Iterator[Run]:
     if page_size < 1:
-        raise ValueError(f"page_size must be at least 1, not {page_size}")
+        raise ValueError(f"page_size must be at least 1, not {page_size}")  # now, not at the first next()
+    return _pages(client, pipeline_id, workspace_id, since, until, page_size)
+
+
+def _pages(
+    client: WarehouseSyncClient,
+    pipeline_id: str,
+    workspace_id: str | None,
+    since: str | datetime | None,
+    until: str | datetime | None,
+    page_size: int,
+) -> Iterator[Run]:
     previous: list[int] | None = None
     page = 1
     while True:

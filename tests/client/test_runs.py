@@ -308,7 +308,7 @@ def test_iter_runs_stops_when_the_server_ignores_paging() -> None:
 def test_iter_runs_refuses_a_page_size_below_one() -> None:
     h = harness()
     with pytest.raises(ValueError, match="page_size"):
-        list(h.client.iter_runs("nightly", page_size=0))
+        h.client.iter_runs("nightly", page_size=0)
 
 
 def test_get_run_uses_the_single_run_route() -> None:
