@@ -197,6 +197,90 @@ def test_pipeline_status_and_runs_are_checked_too(
     assert emulator.control.count("POST", wire.PIPELINES) == 0
 
 
+def trigger_a_run(emulator: EmulatorHandle) -> None:
+    """Seed an on-demand pipeline and start a run of it, so the workspace serves runs."""
+    on_demand = {**PIPELINE, wire.ID: "adhoc", 'schedule': {'type': 'on_demand', 'start': "2024-01-01T00:15:00Z"}}
+    emulator.control.seed_object(emulator.workspace_id, wire.PIPELINES, on_demand)
+    settings = ClientSettings(
+        emulator.client_id, emulator.client_secret, emulator.workspace_id, api_url=emulator.url, auth_url=emulator.url
+    )
+    with WarehouseSyncClient(settings) as client:
+        client.trigger("adhoc")
+
+
+@pytest.mark.parametrize(
+    ("switches", "expected"),
+    [
+        (
+            {},
+            [
+                "  trigger path: POST /pipelines/{id}/trigger [asked on pipeline nightly, without triggering a run]",
+                "      /pipelines/{id}/trigger: takes POST (GET answered 405, Allow: POST)",
+                "      /pipelines/{id}: no POST route (OPTIONS answered 405, Allow: GET, PUT, DELETE)",
+                "      -> wire.TRIGGER_PATHS tries it first: nothing to change in wire.py",
+                "  run spelling: v1 (id, pipeline_run_state) [2 served runs]: wire.RUN_PIPELINE_ID and wire.RUN_STATE "
+                "are right and read first: nothing to change in wire.py",
+                "  status shape: v1 (is_* flags) [2 answers]: wire.STATUS_FLAGS are right: nothing to change in "
+                "wire.py",
+                '  runs pages: "items" envelope [2 pages]: the client reads both shapes, nothing to change',
+            ],
+        ),
+        (
+            {
+                "trigger_path": wire.TRIGGER_PATH_BARE,
+                "run_spelling": wire.RUN_SPELLING_GUESS,
+                "status_shape": wire.STATUS_SHAPE_GUESS,
+            },
+            [
+                "  trigger path: POST /pipelines/{id} (no /trigger) [asked on pipeline nightly, without triggering "
+                "a run]",
+                "      /pipelines/{id}/trigger: no POST route (GET answered 404 although the pipeline exists)",
+                "      /pipelines/{id}: takes POST (OPTIONS answered 405, Allow: GET, PUT, DELETE, POST)",
+                "      -> the client finds it after one refused POST per process; to go straight to it, put "
+                "wire.TRIGGER_BARE first in wire.TRIGGER_PATHS (and mark the path [C] in the spec's §7)",
+                "  run spelling: the guess (pipeline_id, status) [2 served runs]: the client reads it "
+                "(wire.RUN_PIPELINE_ID_GUESS, wire.RUN_STATE_GUESS), so nothing must change in wire.py; the spec's "
+                "§7 should say so, and the emulator should serve it by default (switch run_spelling)",
+                "  status shape: the guess (status, state) [2 answers]: the client reads it, so nothing must change in "
+                "wire.py; the spec's §7 should say so (emulator switch status_shape)",
+            ],
+        ),
+    ],
+)
+def test_the_run_choices_the_emulator_is_switched_to_are_reported(
+    emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch, switches: dict[str, Any], expected: list[str]
+) -> None:
+    emulator.control.set_switches(**switches)
+    seed_workspace(emulator)
+    trigger_a_run(emulator)
+    posts = emulator.control.count("POST", wire.PIPELINES)
+    code, out, err = run_check(emulator, monkeypatch)
+    assert (code, err) == (0, "")
+    for line in expected:
+        assert line + "\n" in out
+    assert emulator.control.count("POST", wire.PIPELINES) == posts  # check-api triggered nothing
+
+    code, out, _ = run_check(emulator, monkeypatch, "--json")
+    observed = json.loads(out)["observed"]
+    spelling = switches.get("run_spelling", wire.RUN_SPELLING_V1)
+    assert observed["run_spellings"] == {spelling: 2}
+    assert observed["status_shapes"] == {switches.get("status_shape", wire.STATUS_SHAPE_V1): 2}
+    assert observed["trigger_path"]["verdict"] == ("bare" if switches else "trigger")
+
+
+def test_a_new_pipeline_s_status_404_is_reported_as_possibly_too_new(
+    emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.control.set_switches(new_pipeline_status_404_seconds=60)
+    seed_workspace(emulator)
+    code, out, _ = run_check(emulator, monkeypatch)
+    assert code == 1
+    assert "the path may be wrong [wire.STATUS], or the pipeline is less than a minute old" in out
+    assert "the path may be wrong [wire.RUNS], or the pipeline is less than a minute old" in out
+    emulator.control.advance_clock(61)
+    assert run_check(emulator, monkeypatch)[0] == 0
+
+
 def test_an_empty_workspace_matches_and_says_nothing_was_observed(
     emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -204,6 +288,9 @@ def test_an_empty_workspace_matches_and_says_nothing_was_observed(
     assert code == 0
     assert "secrets: not observed" in out
     assert "service_provider case: not observed" in out
+    assert "trigger path: not probed (no pipeline in this workspace to ask about)" in out
+    assert "run spelling: not observed (no run in this workspace: trigger one, then check again)" in out
+    assert "status shape: not observed" in out
 
 
 def test_a_refused_credential_exits_2(emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,11 @@ from pulumi_mparticle_wsync.client import (
     ClientSettings,
     ConflictError,
     NotFoundError,
+    PipelineStatus,
     RateLimitError,
+    Run,
+    RunInProgressError,
+    StatusNotReadyError,
     Timing,
     WarehouseSyncClient,
 )
@@ -363,3 +367,149 @@ def test_four_threads_share_one_token_and_create_no_duplicates(
     assert emulator.control.count("POST", wire.DATA_MODELS) == len(ids)
     stored = emulator.control.list_objects(emulator.workspace_id, wire.DATA_MODELS)
     assert sorted(obj[wire.ID] for obj in stored) == sorted(ids)
+
+
+# --- runs under the emulator's run switches (spec §8) -------------------------------------------
+
+
+def run_calls(emulator: EmulatorHandle) -> list[tuple[str, str, int]]:
+    """``(method, path below the pipelines collection, status)`` of each pipeline request logged."""
+    prefix = f"/platform/v2/workspaces/{emulator.workspace_id}/{wire.PIPELINES}"
+    return [
+        (record.method, record.path.removeprefix(prefix), record.status)
+        for record in emulator.control.requests()
+        if record.collection == wire.PIPELINES
+    ]
+
+
+def on_demand_pipeline(client: WarehouseSyncClient, emulator: EmulatorHandle) -> None:
+    seed_dependencies(client)
+    client.create(wire.PIPELINES, pipeline())
+    emulator.control.clear_log()
+
+
+def finish_the_run(emulator: EmulatorHandle) -> None:
+    emulator.control.advance_clock(sum(emulator.control.run_durations().values()) + 1)
+
+
+def test_trigger_on_the_bare_path_falls_back_once_then_goes_straight_there(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.set_switches(trigger_path=wire.TRIGGER_PATH_BARE)
+    on_demand_pipeline(client, emulator)
+    answer = client.trigger("nightly")
+    assert (answer.path, answer.adopted, answer.run_id) == (wire.TRIGGER_BARE, False, 1)
+    assert run_calls(emulator) == [
+        ("POST", "/nightly/trigger", 404),
+        ("GET", "/nightly", 200),  # the pipeline is there: the 404 was the route's
+        ("POST", "/nightly", 200),
+    ]
+    finish_the_run(emulator)
+    emulator.control.clear_log()
+    assert client.trigger("nightly").run_id == 2
+    assert run_calls(emulator) == [("POST", "/nightly", 200)]
+
+    # The server changes its mind: the remembered path answers 405, and the other one is tried.
+    finish_the_run(emulator)
+    emulator.control.set_switches(trigger_path=wire.TRIGGER_PATH_SUFFIX)
+    emulator.control.clear_log()
+    assert client.trigger("nightly").path == wire.TRIGGER
+    assert run_calls(emulator) == [("POST", "/nightly", 405), ("POST", "/nightly/trigger", 200)]
+
+
+def test_trigger_of_a_missing_pipeline_on_either_path(client: WarehouseSyncClient, emulator: EmulatorHandle) -> None:
+    emulator.control.set_switches(trigger_path=wire.TRIGGER_PATH_BARE)
+    with pytest.raises(NotFoundError, match="pipeline 'gone' does not exist"):
+        client.trigger("gone")
+    assert [call[:2] for call in run_calls(emulator)] == [("POST", "/gone/trigger"), ("GET", "/gone"), ("GET", "")]
+
+
+def test_a_lost_trigger_on_the_bare_path_starts_one_run(client: WarehouseSyncClient, emulator: EmulatorHandle) -> None:
+    emulator.control.set_switches(trigger_path=wire.TRIGGER_PATH_BARE)
+    on_demand_pipeline(client, emulator)
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex="/nightly$", count=1)
+    answer = client.trigger("nightly")
+    assert (answer.path, answer.adopted, answer.run_id) == (wire.TRIGGER_BARE, True, 1)
+    assert emulator.control.count("POST", wire.PIPELINES) == 2  # /trigger's 404, then the one bare POST
+    assert len(client.list_runs("nightly")) == 1
+
+
+def test_a_trigger_while_a_run_is_going_is_run_in_progress(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    on_demand_pipeline(client, emulator)
+    client.trigger("nightly")
+    with pytest.raises(RunInProgressError) as caught:
+        client.trigger("nightly")
+    assert caught.value.pipeline_id == "nightly"
+    finish_the_run(emulator)
+    assert client.trigger("nightly").run_id == 2
+
+
+def test_either_spelling_and_shape_read_into_the_same_values(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.set_run_durations(triggered=3600)  # the run stays put while the switches change
+    on_demand_pipeline(client, emulator)
+    run_id = client.trigger("nightly").run_id
+    assert run_id is not None
+    seen: dict[tuple[str, str], tuple[PipelineStatus, list[Run], Run, Run]] = {}
+    for spelling in (wire.RUN_SPELLING_V1, wire.RUN_SPELLING_GUESS):
+        for shape in (wire.STATUS_SHAPE_V1, wire.STATUS_SHAPE_GUESS):
+            emulator.control.set_switches(run_spelling=spelling, status_shape=shape)
+            status = client.pipeline_status("nightly")
+            runs = client.list_runs("nightly", page=1, page_size=10)
+            seen[spelling, shape] = (status, runs, runs[0], client.get_run("nightly", run_id))
+            assert status.shape == shape
+            assert {run.spelling for run in (*runs, client.get_run("nightly", run_id))} == {spelling}
+            assert status.latest_run is not None and status.latest_run.spelling == spelling
+    runs_seen = {(status.latest_run, listed, single) for status, _, listed, single in seen.values()}
+    assert len(runs_seen) == 1  # the same Run, whichever spelling served it
+    (latest, listed, single), = runs_seen
+    assert latest == listed == single
+    assert (single.run_id, single.pipeline_id, single.state) == (run_id, "nightly", "triggered")
+    assert single.run_type == "manual"
+    assert {status.active for status, *_ in seen.values()} == {True}
+    assert all(status.running for status, *_ in seen.values())
+
+
+def test_a_new_pipeline_s_status_is_not_ready_for_a_while(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.set_switches(new_pipeline_status_404_seconds=60)
+    on_demand_pipeline(client, emulator)
+    with pytest.raises(StatusNotReadyError, match="about a minute after a pipeline is created"):
+        client.pipeline_status("nightly")
+    with pytest.raises(StatusNotReadyError):
+        client.list_runs("nightly")
+    with pytest.raises(NotFoundError) as caught:
+        client.pipeline_status("gone")
+    assert not isinstance(caught.value, StatusNotReadyError)
+    emulator.control.advance_clock(61)
+    assert client.pipeline_status("nightly").latest_run is None
+
+
+def test_a_lost_trigger_while_the_status_is_not_ready_is_not_repeated(
+    client: WarehouseSyncClient, emulator: EmulatorHandle
+) -> None:
+    emulator.control.set_switches(new_pipeline_status_404_seconds=60)
+    on_demand_pipeline(client, emulator)
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex="/trigger$", count=1)
+    with pytest.raises(StatusNotReadyError, match="the trigger's answer was lost, so it may have started a run"):
+        client.trigger("nightly")  # the status cannot say whether the lost POST started a run
+    assert emulator.control.count("POST", wire.PIPELINES) == 1
+    emulator.control.advance_clock(61)
+    latest = client.pipeline_status("nightly").latest_run
+    assert latest is not None and latest.run_id == 1
+
+
+def test_iter_runs_pages_through_the_emulator(client: WarehouseSyncClient, emulator: EmulatorHandle) -> None:
+    on_demand_pipeline(client, emulator)
+    for _ in range(5):
+        client.trigger("nightly")
+        finish_the_run(emulator)
+    emulator.control.clear_log()
+    assert [run.run_id for run in client.iter_runs("nightly", page_size=2)] == [5, 4, 3, 2, 1]
+    assert [record.query for record in emulator.control.requests() if record.collection == wire.PIPELINES] == [
+        f"{wire.RUNS_PAGE_PARAM}={page}&{wire.RUNS_PAGE_SIZE_PARAM}=2" for page in (1, 2, 3)
+    ]
