@@ -42,7 +42,7 @@ from ..models import PIPELINE, canonical_workspace_id, contains_unknown, is_unkn
 from ..schema import value_at
 from ..schema.pipeline import SCHEDULE_TYPES
 from ..schema.pipeline_run import DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, PIPELINE_RUN
-from ..state_layout import PULUMI_NAME, RESOURCE_MODULE, WORKSPACE_ID, user_inputs
+from ..state_layout import INPUT_KEYS, PULUMI_NAME, RESOURCE_MODULE, WORKSPACE_ID, user_inputs
 from . import _runtime
 from ._stack_objects import STACK_OBJECTS
 from .errors import InvalidArgumentsError, OperationError, short_traceback, with_pulumi_advice, with_pulumi_advice_error
@@ -129,6 +129,7 @@ def run_outputs(run: Run, inputs: Mapping[str, Any], workspace: str, *, timed_ou
         "errors": list(run.errors),
         WAIT_TIMED_OUT: timed_out,
         WORKSPACE_ID: inputs.get(WORKSPACE_ID, workspace),
+        INPUT_KEYS: sorted(inputs),
     })
     return outputs
 
@@ -232,9 +233,9 @@ class PipelineRunProvider(ResourceProvider):
 
     @short_traceback
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        inputs = {key: props[key] for key in (f.name for f in PIPELINE_RUN.fields) if key in props}
-        if PULUMI_NAME in props:
-            inputs[PULUMI_NAME] = props[PULUMI_NAME]
+        written = props.get(INPUT_KEYS)
+        keys = written if isinstance(written, list) else [f.name for f in PIPELINE_RUN.fields] + [PULUMI_NAME]
+        inputs = {key: props[key] for key in keys if key in props and props[key] is not None}
         target = self._target(inputs, props)
         run_id = int(props.get(RUN_ID) or id_.rsplit("/", 1)[-1])
 

@@ -172,6 +172,10 @@ EXAMPLE_CONFIG: dict[str, dict[str, auto.ConfigValue]] = {
         "feedKey": auto.ConfigValue("example-feed-key", secret=True),
     },
     "adopt_existing": {},
+    "on_demand_backfill": {
+        "snowflakePassword": auto.ConfigValue("example-backfill-password", secret=True),
+        "feedKey": auto.ConfigValue("example-backfill-feed-key", secret=True),
+    },
 }
 
 
@@ -210,8 +214,13 @@ def test_example(example: str, emulator: EmulatorHandle, tmp_path: Path) -> None
     up = stack.up()
     assert up.result.summary.result == "succeeded"
     created = sum(_counts(emulator, emulator.workspace_id).values())
-    managed = [r for r in stack.resources() if r["type"].startswith("pulumi-python:dynamic/")]
+    managed = [r for r in stack.resources()
+               if r["type"].startswith("pulumi-python:dynamic/") and not r["type"].endswith(":PipelineRun")]
     assert created == len(managed)
+    if example == "on_demand_backfill":
+        outputs = {key: value.value for key, value in up.result.outputs.items()}
+        assert outputs["run_state"] == "success", outputs
+        assert emulator.control.count("POST", wire.PIPELINES) == 2  # the pipeline's create and one trigger
     if example == "adopt_existing":
         adopted = emulator.control.get_object(emulator.workspace_id, wire.CONNECTIONS, "legacy-warehouse")
         assert adopted is not None and adopted["config"]["schema"] == "crm"
