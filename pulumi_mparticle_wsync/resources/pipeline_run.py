@@ -345,7 +345,13 @@ class PipelineRunProvider(ResourceProvider):
     def _wait(
         self, client: WarehouseSyncClient, target: RunTarget, run: Run, deadline: float
     ) -> tuple[Run, bool]:
-        """Poll ``run`` until it ends or ``deadline``: the run as last read, and whether time ran out."""
+        """Poll ``run`` until it ends or ``deadline``: the run as last read, and whether time ran out.
+
+        A pipeline created a moment ago answers 404 for its runs for about a minute: the run is
+        then kept as last read and asked again.
+        """
+        from ..client import StatusNotReadyError
+
         pause = FIRST_POLL_SECONDS
         while run.active:
             left = deadline - self.clock()
@@ -353,7 +359,10 @@ class PipelineRunProvider(ResourceProvider):
                 return run, True
             self.sleep(min(pause, left))
             pause = min(pause * POLL_GROWTH, MAX_POLL_SECONDS)
-            run = client.get_run(target.pipeline_id, run.run_id, workspace_id=target.workspace)
+            try:
+                run = client.get_run(target.pipeline_id, run.run_id, workspace_id=target.workspace)
+            except StatusNotReadyError:
+                continue
         return run, False
 
     # --- helpers ------------------------------------------------------------------------------

@@ -268,3 +268,15 @@ def test_stack_objects_hear_each_pipelines_schedule_type(emulator: EmulatorHandl
     assert STACK_OBJECTS.workspaces_of(wire.PIPELINES, PIPELINE) == {"1001"}
     assert ObjectKey("1001", wire.PIPELINES, PIPELINE).object_id == PIPELINE
     STACK_OBJECTS.clear()
+
+
+def test_a_new_pipeline_whose_runs_answer_404_for_a_while(
+    provider: PipelineRunProvider, emulator: EmulatorHandle, fake_time: FakeTime
+) -> None:
+    """v1's tutorial: a pipeline's status answers 404 for about a minute after it is created."""
+    emulator.control.set_switches(new_pipeline_status_404_seconds=30)
+    _seed(emulator)
+    created = provider.create(engine_props(_inputs(wait=True)))
+    assert (outs(created)["run_id"], outs(created)["state"]) == (1, "success")
+    assert _triggers(emulator) == 1
+    assert sum(fake_time.sleeps) >= 30  # it kept asking through the 404s

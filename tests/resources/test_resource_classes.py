@@ -274,7 +274,7 @@ def test_a_block_known_later_is_secret_whole_only_if_it_holds_a_secret() -> None
 def test_public_names() -> None:
     assert sorted(mp.__all__) == sorted(
         [
-            "Connection", "DataModel", "FieldTransformation", "Pipeline", "SnowflakeConfigArgs",
+            "Connection", "DataModel", "FieldTransformation", "Pipeline", "PipelineRun", "SnowflakeConfigArgs",
             "BigQueryConfigArgs", "RedshiftConfigArgs", "DatabricksConfigArgs", "FieldMappingArgs",
             "SyncModeArgs", "ScheduleArgs",
         ]
