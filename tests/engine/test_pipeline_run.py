@@ -274,3 +274,24 @@ def test_either_spelling_and_either_trigger_path(
     assert len(accepted) == 1
     stack.refresh()
     assert stack.resources("PipelineRun")[0]["outputs"]["state"] == "success"
+
+
+@pytest.mark.engine
+def test_a_lost_trigger_answer_and_rate_limits_start_one_run(
+    make_stack: StackFactory, emulator: EmulatorHandle, api: WarehouseSyncClient
+) -> None:
+    """The trigger is applied but its answer lost (503), and the polls are rate limited (429 with
+    Retry-After): the create still ends with the one run it started."""
+    stack = _objects_first(make_stack)
+    emulator.control.add_fault("apply_then_error", method="POST", path_regex=rf"/pipelines/{PIPELINE_ID}/trigger$",
+                               count=1, status=503)
+    emulator.control.add_fault("rate_limit", method="GET", path_regex=rf"/pipelines/{PIPELINE_ID}/status/runs/",
+                               count=2, retry_after=1)
+    stack.set_program(_program())
+    up = stack.up()
+    runs = _runs(api)
+    assert [r.state for r in runs] == ["success"]
+    assert _outputs(up.result)["run_id"] == runs[0].run_id
+    assert _triggers(emulator) == 1  # the retry read the status and took the run it found
+    limited = [r for r in emulator.control.requests() if r.status == 429]
+    assert len(limited) == 2
