@@ -11,8 +11,10 @@ demo: bootstrap
 	.venv/bin/python scripts/demo.py
 
 lint: bootstrap
-	.venv/bin/ruff check pulumi_mparticle_wsync tests examples scripts bench tools
+	.venv/bin/ruff check pulumi_mparticle_wsync tests examples scripts bench tools policy
 	.venv/bin/mypy
+	@# the policy pack runs in its own virtualenv (policy/venv, which has pulumi-policy)
+	.venv/bin/mypy --python-executable policy/venv/bin/python policy/__main__.py
 	@# each example is a __main__.py of its own, so each is a separate mypy run
 	for example in examples/*/__main__.py; do .venv/bin/mypy "$$example" || exit 1; done
 
