@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import wire
-from ..schema import Block, Enum, Field, ListOf, ResourceSchema, Switch, WholeNumber
+from ..schema import Block, Enum, Field, ListOf, ResourceSchema, Scalar, Switch, WholeNumber
 from ..schema import value_at as served_at
 from ._common import as_int, prefer_previous, same_value, without_nones
 
@@ -31,7 +31,8 @@ def _encode(value_type: Any, value: Any) -> Any:
         return [encode_fields(value_type.item.fields, item) for item in value]
     if isinstance(value_type, Enum):
         return value_type.to_wire(value)
-    if isinstance(value_type, WholeNumber):
+    if isinstance(value_type, WholeNumber | Scalar):
+        # The engine hands every number over as a float: a mapping's static value 2 is sent as 2, not 2.0.
         return as_int(value)
     return value
 

@@ -87,6 +87,18 @@ def test_field_transformation_body() -> None:
     assert body['mappings'][2] == {'mapping_type': "ignore", 'source': "internal_note"}
 
 
+def test_a_whole_static_value_travels_as_an_integer() -> None:
+    """The engine hands numbers over as floats: a static value written 2 reaches the API as 2 (a
+    fraction stays one, and a boolean is not a number)."""
+    inputs = {"name": "ft", "mappings": [
+        {"mapping_type": "static", "destination": f"events[].data.custom_attributes.v{n}", "value": value}
+        for n, value in enumerate((2.0, 2.5, True, "2"))
+    ]}
+    values = [m["value"] for m in FIELD_TRANSFORMATION.to_wire(inputs, "ft")["mappings"]]
+    assert values == [2, 2.5, True, "2"]
+    assert [type(v) for v in values] == [int, float, bool, str]
+
+
 def test_pipeline_body_maps_user_names_to_wire_names() -> None:
     inputs = samples.pipeline(
         paused=True,
