@@ -1,5 +1,6 @@
 """The ``mparticle-wsync`` command: ``emulator`` runs the local API, ``check-api`` audits a live one,
-``recover`` repairs a stack after an interrupted ``pulumi up``, ``runs`` lists, starts and follows pipeline runs."""
+``recover`` repairs a stack after an interrupted ``pulumi up``, ``runs`` lists, starts and follows pipeline runs,
+``export`` writes a Pulumi program that adopts every object of a workspace."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     # emulator's server dependencies never load in the Pulumi provider process.
     from .check_api import configure_parser as configure_check_api
     from .emulator.cli import configure_parser as configure_emulator
+    from .export import configure_parser as configure_export
     from .recover import configure_parser as configure_recover
     from .runs_command import configure_parser as configure_runs
 
@@ -50,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
             description="List a pipeline's runs, start a run of an on-demand pipeline, show one run, or follow "
             "a run until it ends. Exit status: 0 ok, 1 the run failed (or a trigger was refused: a run is "
             "going), 2 a usage, settings or API error.",
+        )
+    )
+    configure_export(
+        commands.add_parser(
+            "export",
+            help="write a Pulumi program that adopts every object of a workspace",
+            description="Read every connection, data model, field transformation and pipeline of a workspace and "
+            "write a Pulumi program (Pulumi.yaml, __main__.py, SECRETS.md) that adopts each one. Exit status: "
+            "0 every object is in the program, 1 some are left out (each named with the reason), 2 a usage, "
+            "settings or API error.",
         )
     )
     return parser
