@@ -21,7 +21,7 @@ from .support import (
 )
 
 # Column, static with a string, static with a number (a float, as the engine hands numbers
-# over), and ignore, in one transformation.
+# over; a whole one goes on the wire as an integer), and ignore, in one transformation.
 MAPPINGS: list[dict[str, Any]] = [
     {"mapping_type": "column", "source": "order_id", "destination": "events[].data.custom_attributes.order_id"},
     {"mapping_type": "static", "destination": "events[].data.event_name", "value": "purchase"},
@@ -54,7 +54,7 @@ def test_create_posts_and_update_puts_the_literal_body(
                     "destination": "events[].data.custom_attributes.order_id",
                 },
                 {"mapping_type": "static", "destination": "events[].data.event_name", "value": "purchase"},
-                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42.0},
+                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42},
                 {"mapping_type": "ignore", "source": "internal_note"},
             ],
         },
@@ -80,7 +80,7 @@ def test_create_posts_and_update_puts_the_literal_body(
                     "destination": "events[].data.custom_attributes.order_id",
                 },
                 {"mapping_type": "static", "destination": "events[].data.event_name", "value": "order_completed"},
-                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42.0},
+                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42},
                 {"mapping_type": "ignore", "source": "internal_note"},
             ],
         },
@@ -173,7 +173,7 @@ def test_emulator_serves_a_field_transformation(providers: Providers, emulator: 
                     "destination": "events[].data.custom_attributes.order_id",
                 },
                 {"mapping_type": "static", "destination": "events[].data.event_name", "value": "purchase"},
-                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42.0},
+                {"mapping_type": "static", "destination": "events[].data.custom_attributes.version", "value": 42},
                 {"mapping_type": "ignore", "source": "internal_note"},
             ],
             "status": "healthy",
