@@ -24,6 +24,11 @@ PACK_LABEL = f"{PACK_NAME}@v0.0.1 (local: "
 PACK_RAN_DIFF = f"{PACK_NAME}|local|"
 
 
+def pack_ran(output: str) -> bool:
+    """Did the CLI run the pack, in a preview printed with or without --diff?"""
+    return PACK_LABEL in output or PACK_RAN_DIFF in output
+
+
 def policy_pack_copy(destination: Path) -> Path:
     """``destination/policy``: the pack's files, its ``virtualenv`` option naming ``policy/venv``."""
     settings = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text())
