@@ -81,6 +81,8 @@ def render_program(plan: ExportPlan, names: Names) -> str:
     if plan.left_out:
         module.line()
         _left_out_comment(module, plan.left_out)
+    if not plan.objects:
+        return module.text()  # nothing to declare: no imports (they would go unused)
     module.line()
     if has_secrets:
         module.line("import pulumi")

@@ -10,6 +10,7 @@ joins, split after line breaks and spaces.
 
 from __future__ import annotations
 
+import math
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -82,6 +83,8 @@ def _flat(expr: Expr) -> str | None:
     if isinstance(expr, Literal):
         if isinstance(expr.value, str):
             return None if "\n" in expr.value.rstrip("\n") else string_literal(expr.value)
+        if isinstance(expr.value, float) and not math.isfinite(expr.value):
+            return f'float("{expr.value}")'  # repr gives inf or nan, which are not Python literals
         return repr(expr.value)
     if isinstance(expr, Name):
         return expr.text

@@ -87,20 +87,39 @@ def test_a_workspace_it_can_express_whole_exits_0(seeded: EmulatorHandle, tmp_pa
         ("GET", collection) for collection in wire.COLLECTIONS)
 
 
-def test_the_generated_program_passes_ruff_and_mypy(seeded: EmulatorHandle, tmp_path: Path) -> None:
-    out = tmp_path / "program"
-    assert run_export("--workspace", seeded.workspace_id, "--out", str(out)).code == 0
-    program = out / "__main__.py"
+def test_the_generated_programs_pass_ruff_and_mypy(seeded: EmulatorHandle, tmp_path: Path) -> None:
+    """The whole workspace; the same with two objects left out (and pipelines naming them by id);
+    an empty workspace."""
+    ws = seeded.workspace_id
+    whole, partial, empty = tmp_path / "whole", tmp_path / "partial", tmp_path / "empty"
+    assert run_export("--workspace", ws, "--out", str(whole)).code == 0
+    seeded.control.edit_object(ws, wire.CONNECTIONS, "delta-share", {"config": {"tls_mode": "strict"}})
+    seeded.control.edit_object(ws, wire.DATA_MODELS, "orders", {"type": "dbt"})
+    assert run_export("--workspace", ws, "--out", str(partial)).code == 1
+    assert run_export("--workspace", "5005", "--out", str(empty)).code == 0
+    programs = [str(directory / "__main__.py") for directory in (whole, partial, empty)]
     checks = {
-        "ruff, the repository's rules": [sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
-                                         str(REPO_ROOT / "pyproject.toml"), str(program)],
-        "ruff, its default rules": [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", str(program)],
-        "mypy --strict": [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy-cache"),
-                          str(program)],
+        "ruff, the repository's rules": [[sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
+                                          str(REPO_ROOT / "pyproject.toml"), *programs]],
+        "ruff, its default rules": [[sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", *programs]],
+        # One program per run: each is a module named __main__.
+        "mypy --strict": [[sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy-cache"),
+                           program] for program in programs],
     }
-    for what, command in checks.items():
-        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"{what}:\n{done.stdout}{done.stderr}"
+    for what, commands in checks.items():
+        for command in commands:
+            done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, f"{what}:\n{done.stdout}{done.stderr}"
+
+
+def test_a_server_that_masks_secrets_and_capitalises_providers_gives_the_same_program(
+    seeded: EmulatorHandle, tmp_path: Path
+) -> None:
+    plain, switched = tmp_path / "plain", tmp_path / "switched"
+    assert run_export("--workspace", seeded.workspace_id, "--out", str(plain)).code == 0
+    seeded.control.set_switches(secret_mode=wire.SECRET_MODE_MASK, provider_case=wire.PROVIDER_CASE_CAPITALISED)
+    assert run_export("--workspace", seeded.workspace_id, "--out", str(switched)).code == 0
+    assert (switched / "__main__.py").read_text() == (plain / "__main__.py").read_text()
 
 
 def test_exports_of_the_same_workspace_are_the_same(seeded: EmulatorHandle, tmp_path: Path) -> None:
@@ -144,7 +163,9 @@ def test_an_empty_workspace_exits_0(env: EmulatorHandle, tmp_path: Path) -> None
     result = run_export("--workspace", "5005", "--out", str(out))
     assert (result.code, result.err) == (0, "")
     assert "0 connections, 0 data models, 0 field transformations, 0 pipelines" in result.out
-    compile((out / "__main__.py").read_text(), "__main__.py", "exec")
+    program = (out / "__main__.py").read_text()
+    assert "import" not in program
+    compile(program, "__main__.py", "exec")
 
 
 def test_a_directory_that_is_not_empty_is_refused_without_force(seeded: EmulatorHandle, tmp_path: Path) -> None:

@@ -317,6 +317,14 @@ def test_long_strings_are_split_after_spaces_and_line_breaks() -> None:
     assert eval("".join(line.strip() for line in lines[1:-1])) == sql
 
 
+@pytest.mark.parametrize(("value", "written"), [
+    (2, "2"), (2.5, "2.5"), (True, "True"), (None, "None"), (float("inf"), 'float("inf")'),
+    (float("nan"), 'float("nan")'),
+])
+def test_other_literals(value: float | bool | None, written: str) -> None:
+    assert render(Literal(value)) == [written]
+
+
 def test_a_word_too_long_to_split_stays_on_its_line() -> None:
     word = "x" * 150
     assert render(Literal(word), 1, "value=", ",") == [f'    value="{word}",']
