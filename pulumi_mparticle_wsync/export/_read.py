@@ -210,14 +210,14 @@ def _keep_server_filled(
         value = _served_value(declared, served)
         if value is None:
             continue
+        if value in declared.served_values:
+            notes.append(
+                f"{prefix}{declared.name}: the server reports {value!r}, which a program cannot set "
+                "(left to the server)"
+            )
+            continue
         if isinstance(declared.type, Enum):
-            if value not in declared.type.wire_values:
-                notes.append(
-                    f"{prefix}{declared.name}: the server reports {value!r}, which a program cannot set "
-                    "(left to the server)"
-                )
-                continue
-            value = declared.type.from_wire(value)
+            value = declared.type.from_wire(value)  # a value it does not know stays, and fails validation
         arguments[declared.name] = value
 
 
@@ -352,7 +352,7 @@ def _drop_server_filled(fields: tuple[Field, ...], document: dict[str, Any], arg
             continue
         if value is None:
             continue
-        served_only = isinstance(declared.type, Enum) and value in declared.served_values
+        served_only = value in declared.served_values
         omitted_default = (
             declared.name not in arguments
             and declared.default is not None

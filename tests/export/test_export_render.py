@@ -282,6 +282,15 @@ on_oracle = mp.Pipeline(
     compile(program, "__main__.py", "exec")
 
 
+def test_a_server_filled_value_it_does_not_know_is_named() -> None:
+    workspace = copy.deepcopy(SMALL)
+    workspace[wire.CONNECTIONS][0][wire.STATE] = "archived"
+    plan = plan_workspace("1001", workspace)
+    assert [item.describe() for item in plan.left_out] == [
+        "Connection 'warehouse': state: must be one of 'active' or 'inactive', not 'archived'"]
+    assert "connection_id=\"warehouse\"," in export_files(plan, "acme")["__main__.py"]
+
+
 def test_a_server_that_omits_secrets_or_masks_them_gives_the_same_program() -> None:
     omitted = copy.deepcopy(SMALL)
     del omitted[wire.CONNECTIONS][0]["config"]["password"]
