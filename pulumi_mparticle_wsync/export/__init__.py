@@ -91,7 +91,7 @@ def export_files(plan: ExportPlan, project: str) -> dict[str, str]:
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from ..client import WarehouseSyncClient, WarehouseSyncError
-    from ..runs_command._settings import CommandError, advised, resolve_settings
+    from ..command_settings import CommandError, advised, resolve_settings
 
     out = out or sys.stdout
     err = err or sys.stderr

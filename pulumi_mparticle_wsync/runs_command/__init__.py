@@ -12,8 +12,9 @@ Exit status: 0 done (the run succeeded, for ``watch`` and ``trigger --wait``); 1
 ended otherwise, ``--timeout-minutes`` ran out, or a trigger was refused because a run is going;
 2 a usage, settings or API error; 130 interrupted. docs/runs.md documents the output and the JSON.
 
-Layers: ``_settings`` finds the settings, ``_follow`` polls a run, ``_output`` prints, ``_commands``
-is each sub-command. The client is imported where used, so that building the parser stays fast.
+Layers: ``command_settings`` (shared with ``export``) finds the settings, ``_follow`` polls a run,
+``_output`` prints, ``_commands`` is each sub-command. The client is imported where used, so that
+building the parser stays fast.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from .. import rules, wire
+from ..command_settings import CommandError, advised, resolve_settings
 from ._commands import EXIT_ERROR, EXIT_OK, EXIT_RUN_FAILED, Context, list_runs, show_run, trigger_run, watch_run
 from ._follow import Clock, Target
-from ._settings import CommandError, advised, resolve_settings
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "Clock", "configure_parser", "run"]
 

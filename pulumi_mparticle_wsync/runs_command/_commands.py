@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .. import schema, wire
+from ..command_settings import CommandError, settings_options
 from ..schema.pipeline import SCHEDULE_TYPES
 from ._follow import Clock, Target, follow
 from ._output import format_details, format_table, format_time, progress_line, run_json
-from ._settings import CommandError, settings_options
 
 if TYPE_CHECKING:
     from ..client import Run, WarehouseSyncClient

@@ -11,10 +11,10 @@ from typing import Any, cast
 import pytest
 
 from pulumi_mparticle_wsync.client import Run, StatusNotReadyError, WarehouseSyncClient
+from pulumi_mparticle_wsync.command_settings import advised
 from pulumi_mparticle_wsync.runs_command import since_argument
 from pulumi_mparticle_wsync.runs_command._follow import MAX_POLL_SECONDS, Clock, Target, follow
 from pulumi_mparticle_wsync.runs_command._output import format_elapsed, format_table, progress_line
-from pulumi_mparticle_wsync.runs_command._settings import advised
 
 START = "2026-03-01T09:30:00.250Z"
 
