@@ -50,16 +50,6 @@ class _Unknown(enum.Enum):
 UNKNOWN: Final = _Unknown.UNKNOWN
 
 
-def contains_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(contains_unknown(v) for v in value)
-    return False
-
-
 @dataclass(frozen=True)
 class Resource:
     """One resource as a policy sees it."""
