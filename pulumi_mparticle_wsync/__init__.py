@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .resources import (
+        Account,
         BigQueryConfigArgs,
         Connection,
         DatabricksConfigArgs,
@@ -36,6 +37,7 @@ __version__ = "0.1.0"
 """The package version: the one place it is written (pyproject.toml reads it; so does the User-Agent)."""
 
 __all__ = [
+    "Account",
     "BigQueryConfigArgs",
     "Connection",
     "DataModel",

@@ -11,7 +11,10 @@ preview diff shows real changes, plus the engine's serialized provider under ``P
 (``user_inputs`` leaves it out). Besides its own arguments, every resource has inputs the server
 never sees: ``resource_id``, ``workspace_id``, ``adopt``, and ``pulumi_name`` (the Pulumi resource
 name, which generated ids start with; states written before 0.2 call it ``name_prefix``: read it
-with ``pulumi_name_of``).
+with ``pulumi_name_of``). A resource given an ``Account`` also has ``account``: that account's
+credentials and URLs (``ACCOUNT_FIELDS``; the client secret is a secret), which ``refresh`` and
+``destroy`` use instead of the provider's settings. A resource without it uses the provider's
+settings (the stack's ``mparticle:*`` config), as before.
 
 Outputs (``build_outputs``) are the server-computed fields, the inputs under the same keys, and:
 
@@ -45,6 +48,17 @@ RESOURCE_TYPE_PREFIX: Final = f"pulumi-python:dynamic/{RESOURCE_MODULE}:"
 RESOURCE_ID: Final = "resource_id"
 WORKSPACE_ID: Final = "workspace_id"
 ADOPT: Final = "adopt"
+ACCOUNT: Final = "account"
+"""The input (and output) holding another account than the provider settings' (written only when given)."""
+ACCOUNT_CLIENT_ID: Final = "client_id"
+ACCOUNT_CLIENT_SECRET: Final = "client_secret"
+ACCOUNT_WORKSPACE_ID: Final = "workspace_id"
+ACCOUNT_API_URL: Final = "api_url"
+ACCOUNT_AUTH_URL: Final = "auth_url"
+ACCOUNT_FIELDS: Final = (
+    ACCOUNT_CLIENT_ID, ACCOUNT_CLIENT_SECRET, ACCOUNT_WORKSPACE_ID, ACCOUNT_API_URL, ACCOUNT_AUTH_URL,
+)
+"""The keys of an ``account`` value (the unset ones are left out)."""
 PULUMI_NAME: Final = "pulumi_name"
 """The input holding the Pulumi resource name (set by the resource class, not by the user)."""
 LEGACY_PULUMI_NAME: Final = "name_prefix"

@@ -41,11 +41,12 @@ from pulumi_mparticle_wsync.schema import (
     Switch,
     Text,
     Timestamp,
+    Url,
     ValueType,
     WholeNumber,
     WorkspaceId,
 )
-from pulumi_mparticle_wsync.schema.common import ADOPT, COMMON_RULES, CREATE_ONLY, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.common import ACCOUNT_BLOCK, ADOPT, COMMON_RULES, CREATE_ONLY, PULUMI_NAME
 from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN, RunSchema
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
@@ -135,6 +136,8 @@ def python_type(value_type: ValueType) -> str:
         return "`str` (a JSON object)"
     if isinstance(value_type, WorkspaceId):
         return "`str` (digits)"
+    if isinstance(value_type, Url):
+        return "`str` (an `https://` URL; `http://` for a loopback host)"
     if isinstance(value_type, WholeNumber):
         low, high = value_type.minimum, value_type.maximum
         bounds = f"{low}-{high}" if low is not None and high is not None else (
@@ -151,6 +154,8 @@ def python_type(value_type: ValueType) -> str:
         return "`str | int | float | bool`"
     if isinstance(value_type, Enum):
         return code(" | ".join(python_value(value) for value in value_type.values))
+    if value_type == ACCOUNT_BLOCK:
+        return f"[`{value_type.title}`]({anchor(value_type.title)})"
     if isinstance(value_type, Block):
         return f"[`{value_type.title}`]({anchor(value_type.title)}) or a `dict` of its arguments"
     if isinstance(value_type, ListOf):
@@ -202,9 +207,11 @@ def arguments_section(resource: ResourceSchema) -> list[str]:
     return lines
 
 
-def blocks_section(resource: ResourceSchema) -> list[str]:
+def blocks_section(resource: ResourceSchema | RunSchema) -> list[str]:
+    """Each block of the arguments (``Account``, which every resource takes, first)."""
     lines: list[str] = []
-    for path, field, block in blocks(resource.fields):
+    fields = resource.all_fields if isinstance(resource, ResourceSchema) else resource.fields
+    for path, field, block in blocks(user_fields(fields)):
         used_as = "each item of" if isinstance(field.type, ListOf) else "the value of"
         lines += ["", f"### `{block.title}`", "", f"{used_as.capitalize()} `{path.removesuffix('[]')}`.", ""]
         lines += arguments_table(block.fields)
@@ -442,6 +449,7 @@ def render_run_page(run: RunSchema) -> str:
             "*replaces*: a change starts a new run.",
             "",
             *arguments_table(run.fields),
+            *blocks_section(run),
         ],
         [
             "## Outputs",

@@ -12,7 +12,14 @@ from ._client import WarehouseSyncClient, clear_client_cache, get_client
 from ._matching import differences
 from ._retry import RetryPolicy, Timing
 from ._routes import RouteProbe, forget_learned_routes
-from ._settings import ClientSettings, load_settings, missing_workspace_error, setting_source
+from ._settings import (
+    ClientSettings,
+    Tuning,
+    load_settings,
+    load_tuning,
+    missing_workspace_error,
+    setting_source,
+)
 from .errors import (
     APIError,
     AuthenticationError,
@@ -52,6 +59,7 @@ __all__ = [
     "TokenCache",
     "TransportError",
     "TriggerAnswer",
+    "Tuning",
     "UnconfirmedNotFoundError",
     "WarehouseSyncClient",
     "WarehouseSyncError",
@@ -60,6 +68,7 @@ __all__ = [
     "forget_learned_routes",
     "get_client",
     "load_settings",
+    "load_tuning",
     "missing_workspace_error",
     "parse_run",
     "parse_runs",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from .. import _constants as c
-from .. import wire
 from .._setting_lookup import setting_value
+from .._urls import (
+    api_url_problem,
+    normalised_api_url,
+    normalised_auth_url,
+    url_problem,
+)
 from .errors import ConfigurationError
 
 _WORKSPACE_ID_RE: Final = re.compile(r"^[0-9]+$")
@@ -29,80 +32,10 @@ def setting_source(key: str) -> str:
     return f"the {key} setting or {c.ENV_VARS[key]}"
 
 
-def is_loopback_host(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` is not an acceptable API or token base URL, or ``None``."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return f"must be an absolute https:// URL such as https://api.mparticle.com (got {url!r})"
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        return (
-            f"must use https:// (got {url!r}): plain http:// is only allowed for loopback hosts "
-            "(127.0.0.1, localhost, ::1)"
-        )
-    if parts.query or parts.fragment:
-        return f"must not carry a query or fragment (got {url!r})"
-    return None
-
-
 def workspace_id_problem(workspace_id: str) -> str | None:
     if not _WORKSPACE_ID_RE.match(workspace_id):
         return f"must be the numeric workspace id shown in the mParticle UI (got {workspace_id!r})"
     return None
-
-
-# The spec documents the API base with its version (https://api.mparticle.com/platform/v2/...);
-# the client appends wire.WORKSPACE_PATH, which starts with it, to the host base itself.
-_VERSION_SUFFIX: Final = wire.WORKSPACE_PATH.split("/workspaces/", 1)[0]  # "/platform/v2"
-_WORKSPACES_SEGMENT: Final = "workspaces"
-
-
-def normalised_api_url(url: str) -> str:
-    """``url`` as the client's base: no trailing slash, and the documented ``/platform/v2`` taken off.
-
-    Only that exact suffix is removed: a proxy may sit under a path prefix of its own
-    (``https://proxy.corp/mparticle``), which is kept as it is.
-    """
-    base = url.rstrip("/")
-    if base.endswith(_VERSION_SUFFIX):
-        base = base[: -len(_VERSION_SUFFIX)].rstrip("/")
-    return base
-
-
-def normalised_auth_url(url: str) -> str:
-    """``url`` as the token base: no trailing slash, and the documented token path (``/oauth/token``) taken off.
-
-    mParticle documents the token endpoint as a full URL (``https://sso.auth.mparticle.com/oauth/token``);
-    the client appends ``wire.TOKEN_PATH`` itself, so the host alone and that full URL are the same
-    setting. Any other path (a proxy's prefix) is kept as it is.
-    """
-    base = url.rstrip("/")
-    if base.endswith(wire.TOKEN_PATH):
-        base = base[: -len(wire.TOKEN_PATH)].rstrip("/")
-    return base
-
-
-def api_url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be the API base URL (beyond ``url_problem``), or ``None``."""
-    parts = urlsplit(url)
-    segments = parts.path.split("/")
-    if _WORKSPACES_SEGMENT not in segments:
-        return None
-    before = "/".join(segments[: segments.index(_WORKSPACES_SEGMENT)])
-    suggestion = normalised_api_url(urlunsplit((parts.scheme, parts.netloc, before, "", "")))
-    return (
-        f"must not contain the workspace path (got {url!r}): use {suggestion!r}; the client adds "
-        f"{wire.WORKSPACE_PATH.replace('{workspace_id}', '{workspaceId}')} itself and takes the workspace "
-        f"from {c.CONFIG_WORKSPACE_ID} or the resource's workspace_id"
-    )
 
 
 def _url_problems(key: str, url: str) -> list[str]:
@@ -194,6 +127,46 @@ class ClientSettings:
         object.__setattr__(self, "auth_url", normalised_auth_url(self.auth_url))
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """The settings that are no account's: how hard and how long the client tries."""
+
+    max_attempts: int = c.DEFAULT_MAX_ATTEMPTS
+    max_retry_wait: float = c.DEFAULT_MAX_RETRY_WAIT
+    timeout: float = c.DEFAULT_TIMEOUT
+
+
+def _read_tuning(read: Callable[[str], str | None], problems: list[str]) -> Tuning | None:
+    """The numeric settings through ``read``; their problems are added to ``problems`` (then ``None``)."""
+
+    def number(key: str, default: N, parse: Callable[[str], N], what: str) -> N | None:
+        raw = read(key)
+        try:
+            return default if raw is None else parse(raw)
+        except ValueError:
+            problems.append(f"{key} must be {what} (got {raw!r}); set it with {setting_source(key)}")
+            return None
+
+    max_attempts = number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS, int, "a whole number")
+    max_retry_wait = number(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT, float, "a number of seconds")
+    timeout = number(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT, float, "a number of seconds")
+    found = _number_problems(max_attempts, max_retry_wait, timeout)
+    problems += found
+    if found or max_attempts is None or max_retry_wait is None or timeout is None:
+        return None
+    return Tuning(max_attempts=max_attempts, max_retry_wait=max_retry_wait, timeout=timeout)
+
+
+def load_tuning(lookup: Callable[[str], str | None], *, environ: Mapping[str, str] | None = None) -> Tuning:
+    """Only the numeric settings (``maxAttempts``, ``maxRetryWait``, ``timeout``), as ``load_settings`` reads
+    them: for an account given in full elsewhere, which needs no credential from the settings."""
+    problems: list[str] = []
+    tuning = _read_tuning(lambda key: setting_value(lookup, key, environ), problems)
+    if tuning is None:
+        raise ConfigurationError.from_problems(sorted(problems, key=_key_order))
+    return tuning
+
+
 def load_settings(
     lookup: Callable[[str], str | None], *, environ: Mapping[str, str] | None = None
 ) -> ClientSettings:
@@ -216,31 +189,21 @@ def load_settings(
             return ""
         return value
 
-    def number(key: str, default: N, parse: Callable[[str], N], what: str) -> N | None:
-        raw = read(key)
-        try:
-            return default if raw is None else parse(raw)
-        except ValueError:
-            problems.append(f"{key} must be {what} (got {raw!r}); set it with {setting_source(key)}")
-            return None
-
     client_id = required(c.CONFIG_CLIENT_ID)
     client_secret = required(c.CONFIG_CLIENT_SECRET)
     workspace_id = read(c.CONFIG_WORKSPACE_ID)
     api_url = read(c.CONFIG_API_URL) or c.DEFAULT_API_URL
     auth_url = read(c.CONFIG_AUTH_URL) or c.DEFAULT_AUTH_URL
-    max_attempts = number(c.CONFIG_MAX_ATTEMPTS, c.DEFAULT_MAX_ATTEMPTS, int, "a whole number")
-    max_retry_wait = number(c.CONFIG_MAX_RETRY_WAIT, c.DEFAULT_MAX_RETRY_WAIT, float, "a number of seconds")
-    timeout = number(c.CONFIG_TIMEOUT, c.DEFAULT_TIMEOUT, float, "a number of seconds")
+    tuning = _read_tuning(read, problems)
     problems += _value_problems(
         workspace_id=workspace_id,
         api_url=api_url,
         auth_url=auth_url,
-        max_attempts=max_attempts,
-        max_retry_wait=max_retry_wait,
-        timeout=timeout,
+        max_attempts=None,
+        max_retry_wait=None,
+        timeout=None,
     )
-    if problems or max_attempts is None or max_retry_wait is None or timeout is None:
+    if problems or tuning is None:
         raise ConfigurationError.from_problems(sorted(problems, key=_key_order))
     return ClientSettings(
         client_id=client_id,
@@ -248,9 +211,9 @@ def load_settings(
         workspace_id=workspace_id,
         api_url=api_url,
         auth_url=auth_url,
-        max_attempts=max_attempts,
-        max_retry_wait=max_retry_wait,
-        timeout=timeout,
+        max_attempts=tuning.max_attempts,
+        max_retry_wait=tuning.max_retry_wait,
+        timeout=tuning.timeout,
     )
 
 

@@ -18,6 +18,7 @@ from ._common import (
     same_value,
 )
 from ._model import ResourceModel
+from ._validate import account_problems
 
 CONNECTION: Final = ResourceModel(schema.CONNECTION)
 DATA_MODEL: Final = ResourceModel(schema.DATA_MODEL)
@@ -34,6 +35,7 @@ __all__ = [
     "UNKNOWN",
     "Problem",
     "ResourceModel",
+    "account_problems",
     "canonical_workspace_id",
     "check_failures",
     "contains_unknown",

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 from pydantic_core import PydanticCustomError
 
-from .. import rules
+from .. import _urls, rules
 from ..schema import (
     AnyList,
     Block,
@@ -30,6 +30,7 @@ from ..schema import (
     Switch,
     Text,
     Timestamp,
+    Url,
     ValueType,
     WholeNumber,
     WorkspaceId,
@@ -52,6 +53,16 @@ def _sql(value: str) -> str:
     if problem:
         raise PydanticCustomError("sql", "{problem}", {"problem": problem})
     return value
+
+
+def _url(api: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = _urls.url_problem(value) or (_urls.api_url_problem(value) if api else None)
+        if problem:
+            raise PydanticCustomError("url", "{problem}", {"problem": problem})
+        return value
+
+    return AfterValidator(check)
 
 
 def _prefixed(prefix: str, reason: str) -> AfterValidator:
@@ -93,6 +104,8 @@ def _annotation(value_type: ValueType) -> Any:
             inner = JsonObjectTextValue
         case WorkspaceId():
             inner = WorkspaceIdValue
+        case Url(api=api):
+            inner = Annotated[NonBlank, _url(api)]
         case WholeNumber(minimum=None, maximum=None):
             inner = WholeNumberValue
         case WholeNumber():

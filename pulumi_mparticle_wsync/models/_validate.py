@@ -8,8 +8,9 @@ from typing import Any
 
 from .. import rules
 from ..schema import Block, Field, ListOf, ResourceSchema, Rule, broken_rules
-from ..schema.common import COMMON_RULES
-from ._build import args_model
+from ..schema._declare import secret_paths
+from ..schema.common import ACCOUNT, ACCOUNT_BLOCK, COMMON_RULES
+from ._build import args_model, block_model
 from ._common import Problem, known, merge_problems, validate_model, without_nones
 
 
@@ -70,3 +71,16 @@ def validate(schema: ResourceSchema, raw: Mapping[str, Any]) -> list[Problem]:
     ]
     secret_names = frozenset(path[-1] for path in schema.secret_paths)
     return merge_problems(validate_model(args_model(schema), inputs, secret_names), rule_problems)
+
+
+def account_problems(value: Any) -> list[Problem]:
+    """The problems of an ``account`` value alone (``PipelineRun`` checks its arguments by hand)."""
+    if value is None:
+        return []
+    if not isinstance(value, Mapping):
+        return [] if not known(value) else [Problem(ACCOUNT.name, "must be an Account(client_id=..., ...)")]
+    secret_names = frozenset(path[-1] for path in secret_paths(ACCOUNT_BLOCK.fields))
+    return [
+        Problem(f"{ACCOUNT.name}.{problem.path}", problem.reason, problem.unknown_name)
+        for problem in validate_model(block_model(ACCOUNT_BLOCK), value, secret_names)
+    ]

@@ -1,5 +1,6 @@
 """The Pulumi dynamic resources and their argument classes."""
 
+from .account import Account
 from .connection import (
     BigQueryConfigArgs,
     Connection,
@@ -22,6 +23,7 @@ from .pipeline import Pipeline, PipelineProvider, ScheduleArgs, SyncModeArgs
 from .pipeline_run import PipelineRun, PipelineRunProvider
 
 __all__ = [
+    "Account",
     "BigQueryConfigArgs",
     "Connection",
     "ConnectionProvider",

@@ -31,6 +31,7 @@ from ..models import (
     same_value,
 )
 from ..state_layout import (
+    ACCOUNT,
     ADOPT,
     INPUT_KEYS,
     LEGACY_PULUMI_NAME,
@@ -44,6 +45,15 @@ from ..state_layout import (
     user_inputs,
 )
 from . import _runtime
+from ._accounts import (
+    AccountValues,
+    account_changed,
+    account_in,
+    account_key,
+    account_workspace,
+    moved_account,
+    of_account,
+)
 from ._stack_objects import STACK_OBJECTS, ObjectKey
 from .errors import (
     DeleteRefusedError,
@@ -69,11 +79,12 @@ def _resource_name(props: Mapping[str, Any]) -> str:
     return pulumi_name_of(props)
 
 
-def _recorded_settings_hint(verb: str, error: Exception) -> str:
+def _recorded_settings_hint(verb: str, error: Exception, account: AccountValues | None) -> str:
     """For a read or delete that failed over credentials or the URL: the settings may be stale.
 
     ``pulumi refresh`` and ``pulumi destroy`` configure the provider with the settings recorded
-    at the last ``up``, not the stack's config as it is now.
+    at the last ``up``, not the stack's config as it is now; a resource's own account is the one
+    recorded with it by the last ``up``.
     """
     from ..client import AuthenticationError, PermissionDeniedError, TransportError, UnconfirmedNotFoundError
 
@@ -81,6 +92,12 @@ def _recorded_settings_hint(verb: str, error: Exception) -> str:
         return ""
     if not isinstance(error, AuthenticationError | PermissionDeniedError | TransportError | UnconfirmedNotFoundError):
         return ""
+    if account is not None:
+        return (
+            ". `pulumi refresh` and `pulumi destroy` use the account recorded with the resource by the last "
+            "`pulumi up`: if you changed the Account's credentials or URLs since, run `pulumi up` first (new "
+            "credentials are recorded without a change on the server)"
+        )
     return (
         ". If you changed mparticle:* settings (apiUrl, authUrl, clientId, clientSecret) since the last "
         "`pulumi up`: `pulumi refresh` and `pulumi destroy` use the settings recorded by that up; run "
@@ -125,9 +142,12 @@ class WarehouseSyncProvider(ResourceProvider):
         """
         if not self.model.references:
             return []
+        if inputs.get(ACCOUNT) is not None and (account_in(inputs) is None or contains_unknown(inputs[ACCOUNT])):
+            return []  # an account not known yet: any workspace of any account
+        account = account_in(inputs)
         workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID))
         if workspace is None and inputs.get(WORKSPACE_ID) is None:
-            workspace = _runtime.configured_workspace()
+            workspace = account_workspace(account)
         if workspace is None:
             return []
         failures = []
@@ -135,7 +155,7 @@ class WarehouseSyncProvider(ResourceProvider):
             target = inputs.get(argument)
             if not isinstance(target, str) or is_unknown(target):
                 continue
-            elsewhere = sorted(STACK_OBJECTS.workspaces_of(collection, target))
+            elsewhere = sorted(STACK_OBJECTS.workspaces_of(collection, target, account_key(account)))
             if not elsewhere or workspace in elsewhere:
                 continue
             kind = _KIND_OF_COLLECTION[collection]
@@ -152,13 +172,15 @@ class WarehouseSyncProvider(ResourceProvider):
         news = user_inputs(_news)
         changed = [key for key in self.model.compared_keys if self._changed(key, _olds, news)]
         replaces = [key for key in changed if key in self.model.replacing_keys]
+        if ACCOUNT in changed and moved_account(_olds, news):
+            replaces.append(ACCOUNT)  # another API: new credentials alone are an update (``update``)
         blocks_before = {k for k in self.model.exclusive_keys if _olds.get(k) is not None}
         blocks_after = {k for k in self.model.exclusive_keys if news.get(k) is not None}
         replaces += sorted((blocks_before ^ blocks_after) - set(replaces))
         explicit_id = news.get(RESOURCE_ID)
         # The replacement would take the same id in the same workspace: the old object must go first.
         same_id = explicit_id is not None and (is_unknown(explicit_id) or explicit_id == _id)
-        delete_first = bool(replaces) and same_id and WORKSPACE_ID not in replaces
+        delete_first = bool(replaces) and same_id and WORKSPACE_ID not in replaces and ACCOUNT not in replaces
         self._note_diff(_id, _olds, news, replaced=bool(replaces), delete_first=delete_first)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first)
 
@@ -169,19 +191,21 @@ class WarehouseSyncProvider(ResourceProvider):
         workspace = canonical_workspace_id(olds.get(WORKSPACE_ID))
         if workspace is None or not object_id:
             return
-        key = ObjectKey(workspace, self.model.collection, object_id)
+        key = self._key(workspace, object_id, account_in(olds))
         if delete_first:
             STACK_OBJECTS.mark_replaced_first(key)
         elif not replaced:
             STACK_OBJECTS.hold(key, _resource_name(news))
-            self._note_inputs(workspace, object_id, news)
+            self._note_inputs(key, news)
 
-    def _note_inputs(self, workspace: str, object_id: str, inputs: Mapping[str, Any]) -> None:
+    def _note_inputs(self, key: ObjectKey, inputs: Mapping[str, Any]) -> None:
         """Tell ``STACK_OBJECTS`` what other resources may check of this object's inputs."""
 
     def _changed(self, key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         if key == WORKSPACE_ID:
             return self._moved(olds, news)
+        if key == ACCOUNT:
+            return account_changed(olds, news)
         new = news.get(key)
         if new is None and key in self.model.unmanaged_when_omitted:
             return False
@@ -198,13 +222,17 @@ class WarehouseSyncProvider(ResourceProvider):
     def _moved(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Does the object belong in another workspace than the one it is in?
 
-        Without a ``workspace_id`` argument it belongs in ``mparticle:workspaceId`` as it is
-        now: removing the argument, or changing that setting, moves the object (a replacement
-        the preview shows). Unknown while the setting is unknown here.
+        Without a ``workspace_id`` argument it belongs in its account's workspace: the ``Account``'s
+        ``workspace_id``, else ``mparticle:workspaceId`` as it is now. Removing the argument, or
+        changing that setting, moves the object (a replacement the preview shows). Unknown while
+        the setting is unknown here.
         """
         new = news.get(WORKSPACE_ID)
         if new is None:
-            new = _runtime.configured_workspace()
+            account = news.get(ACCOUNT)
+            if account is not None and account_in(news) is None:
+                return True  # an account not known yet
+            new = account_workspace(account_in(news))
             if new is None:
                 return False
         if is_unknown(new):
@@ -223,12 +251,15 @@ class WarehouseSyncProvider(ResourceProvider):
             pulumi_name_of(inputs), self.model.kind.lower()
         )
         body = self.model.to_wire(inputs, object_id)
+        account = account_in(inputs)
         served = self._call(
             "create", object_id, workspace,
             lambda client: self._create_or_adopt(client, inputs, object_id, body, workspace),
+            account,
         )
-        STACK_OBJECTS.hold(self._key(workspace, object_id), _resource_name(inputs))
-        self._note_inputs(workspace, object_id, inputs)
+        key = self._key(workspace, object_id, account)
+        STACK_OBJECTS.hold(key, _resource_name(inputs))
+        self._note_inputs(key, inputs)
         return CreateResult(object_id, self._outputs(inputs, served, object_id, workspace))
 
     def _create_or_adopt(
@@ -248,19 +279,18 @@ class WarehouseSyncProvider(ResourceProvider):
         try:
             return client.create(collection, body, workspace_id=workspace)
         except ConflictError as exc:
-            raise DuplicateIdError(self._duplicate_id_message(object_id, workspace)) from exc
+            raise DuplicateIdError(self._duplicate_id_message(object_id, workspace, account_in(inputs))) from exc
         except BadRequestError as exc:
             hint = self._create_refused_hint(client, inputs, workspace)
             if not hint:
                 raise
-            raise OperationError(
-                f"create {self._describe(object_id, workspace)} failed: {exc}{self._argument_hint(exc)}. {hint}"
-            ) from exc
+            described = self._describe(object_id, workspace, account_in(inputs))
+            raise OperationError(f"create {described} failed: {exc}{self._argument_hint(exc)}. {hint}") from exc
 
-    def _duplicate_id_message(self, object_id: str, workspace: str) -> str:
+    def _duplicate_id_message(self, object_id: str, workspace: str, account: AccountValues | None) -> str:
         kind = self.model.kind
         return (
-            f"{self._describe(object_id, workspace)} already exists. If this stack already manages it under "
+            f"{self._describe(object_id, workspace, account)} already exists. If this stack already manages it under "
             f"another resource name (you renamed the {kind} or moved it into a component), do not adopt it: "
             "give this resource the old name in opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
             "name=\"<old resource name>\")]) so that Pulumi renames the resource instead of creating one "
@@ -277,16 +307,20 @@ class WarehouseSyncProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = previous_inputs(self.model, props)
         workspace = self._workspace(previous, props)
+        account = account_in(previous) or account_in(props)
         served = self._call(
             "read", id_, workspace,
             lambda client: client.get(self.model.collection, id_, workspace_id=workspace),
+            account,
         )
         if served is None:
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
-        STACK_OBJECTS.hold(self._key(workspace, id_), _resource_name(props))
+        key = self._key(workspace, id_, account)
+        STACK_OBJECTS.hold(key, _resource_name(props))
         inputs = self.model.from_wire(served, previous)
-        self._note_inputs(workspace, id_, inputs)
+        self._note_inputs(key, inputs)
         return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
+
 
     @short_traceback
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
@@ -295,6 +329,13 @@ class WarehouseSyncProvider(ResourceProvider):
         inputs = user_inputs(_news)
         self._require_valid(inputs)
         workspace = self._workspace(inputs, _olds)
+        account = account_in(inputs)  # new credentials: the old ones may be revoked already
+        key = self._key(workspace, _id, account)
+        if self._only_credentials_changed(_olds, inputs):
+            # Nothing of the object changed: the new credentials are recorded, the server is not called.
+            STACK_OBJECTS.hold(key, _resource_name(inputs))
+            self._note_inputs(key, inputs)
+            return UpdateResult(self._kept_outputs(_olds, inputs, _id, workspace))
         body = self.model.to_wire(inputs, _id)  # PUT replaces everything: secrets are sent again
 
         def replace(client: WarehouseSyncClient) -> dict[str, Any]:
@@ -302,21 +343,36 @@ class WarehouseSyncProvider(ResourceProvider):
                 return client.replace(self.model.collection, _id, body, workspace_id=workspace)
             except NotFoundError as exc:
                 raise ObjectDeletedError(
-                    f"{self._describe(_id, workspace)} no longer exists (deleted outside Pulumi): run "
+                    f"{self._describe(_id, workspace, account)} no longer exists (deleted outside Pulumi): run "
                     "`pulumi refresh --run-program` so Pulumi forgets it, then `pulumi up` to create it again"
                 ) from exc
 
-        served = self._call("update", _id, workspace, replace)
-        STACK_OBJECTS.hold(self._key(workspace, _id), _resource_name(inputs))
-        self._note_inputs(workspace, _id, inputs)
+        served = self._call("update", _id, workspace, replace, account)
+        STACK_OBJECTS.hold(key, _resource_name(inputs))
+        self._note_inputs(key, inputs)
         return UpdateResult(self._outputs(inputs, served, _id, workspace))
+
+    def _only_credentials_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Only the account's credentials (or token URL) differ from what the object was last written with."""
+        if not account_changed(olds, news) or moved_account(olds, news):
+            return False
+        return not any(self._changed(key, olds, news) for key in self.model.compared_keys if key != ACCOUNT)
+
+    def _kept_outputs(
+        self, olds: Mapping[str, Any], inputs: Mapping[str, Any], object_id: str, workspace: str
+    ) -> dict[str, Any]:
+        """The recorded outputs with the new inputs: the server's fields as last read."""
+        served = {output.name: olds.get(output.name) for output in self.model.schema.all_outputs}
+        return build_outputs(served, inputs, object_id, workspace)
 
     @short_traceback
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 
-        workspace = self._workspace(previous_inputs(self.model, _props), _props)
-        key = self._key(workspace, _id)
+        previous = previous_inputs(self.model, _props)
+        workspace = self._workspace(previous, _props)
+        account = account_in(previous) or account_in(_props)
+        key = self._key(workspace, _id, account)
         if STACK_OBJECTS.release(key, _resource_name(_props)):
             # Another resource of this stack took the object over in this update (it adopted it,
             # or was renamed without an alias): deleting it would take that resource's object away.
@@ -331,9 +387,11 @@ class WarehouseSyncProvider(ResourceProvider):
                 reason = "; ".join(exc.messages) or f"{exc}; delete the pipelines that use it first"
                 if STACK_OBJECTS.is_replaced_first(key):
                     reason += ". " + self._replaced_first_hint(_id)
-                raise DeleteRefusedError(f"cannot delete {self._describe(_id, workspace)}: {reason}") from exc
+                raise DeleteRefusedError(
+                    f"cannot delete {self._describe(_id, workspace, account)}: {reason}"
+                ) from exc
 
-        self._call("delete", _id, workspace, delete)  # False (already gone) is success too
+        self._call("delete", _id, workspace, delete, account)  # False (already gone) is success too
 
     def _replaced_first_hint(self, object_id: str) -> str:
         kind = self.model.kind
@@ -351,8 +409,8 @@ class WarehouseSyncProvider(ResourceProvider):
     ) -> dict[str, Any]:
         return build_outputs(self.model.server_outputs(served), inputs, object_id, workspace)
 
-    def _key(self, workspace: str, object_id: str) -> ObjectKey:
-        return ObjectKey(workspace, self.model.collection, object_id)
+    def _key(self, workspace: str, object_id: str, account: AccountValues | None) -> ObjectKey:
+        return ObjectKey(workspace, self.model.collection, object_id, account_key(account))
 
     def _require_valid(self, inputs: Mapping[str, Any]) -> None:
         problems = self.model.validate(inputs)
@@ -361,11 +419,23 @@ class WarehouseSyncProvider(ResourceProvider):
             raise InvalidArgumentsError(f"invalid {self.model.kind} arguments: {listed}")
 
     def _workspace(self, inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> str:
-        """Where the object lives: the argument, else where it was created, else the setting."""
+        """Where the object lives: the argument, else where it was created, else the account's
+        ``workspace_id``, else the setting (for a resource without an account)."""
         for candidate in (inputs.get(WORKSPACE_ID), outputs.get(WORKSPACE_ID)):
             workspace = canonical_workspace_id(candidate)
             if workspace is not None:
                 return workspace
+        account = account_in(inputs) or account_in(outputs)
+        if account is not None:
+            workspace = account_workspace(account)
+            if workspace is None:
+                from ..client import ConfigurationError
+
+                raise ConfigurationError(
+                    f"no workspace id: pass the {self.model.kind}'s workspace_id argument, or give its Account a "
+                    "workspace_id (a resource with an account never uses mparticle:workspaceId)"
+                )
+            return workspace
         configured = _runtime.settings().workspace_id
         if configured is None:
             from ..client import ConfigurationError
@@ -376,24 +446,30 @@ class WarehouseSyncProvider(ResourceProvider):
             )
         return configured
 
-    def _describe(self, object_id: str, workspace: str) -> str:
-        return f"{self.model.kind} {object_id!r} in workspace {workspace}"
+    def _describe(self, object_id: str, workspace: str, account: AccountValues | None = None) -> str:
+        return f"{self.model.kind} {object_id!r} in workspace {workspace}{of_account(account)}"
 
     def _call(
-        self, verb: str, object_id: str, workspace: str, action: Callable[[WarehouseSyncClient], T]
+        self,
+        verb: str,
+        object_id: str,
+        workspace: str,
+        action: Callable[[WarehouseSyncClient], T],
+        account: AccountValues | None = None,
     ) -> T:
-        """Run ``action(client)``; API and transport failures come back naming the object."""
+        """Run ``action`` with the client of ``account`` (else of the provider's settings); API and
+        transport failures come back naming the object."""
         from ..client import ConfigurationError, WarehouseSyncError
 
-        client = _runtime.client()
+        client = _runtime.client(account)
         try:
             return action(client)
         except ConfigurationError as exc:
             raise with_pulumi_advice_error(exc) from exc
         except WarehouseSyncError as exc:
             raise OperationError(
-                f"{verb} {self._describe(object_id, workspace)} failed: {with_pulumi_advice(str(exc))}"
-                f"{self._argument_hint(exc)}{_recorded_settings_hint(verb, exc)}"
+                f"{verb} {self._describe(object_id, workspace, account)} failed: {with_pulumi_advice(str(exc))}"
+                f"{self._argument_hint(exc)}{_recorded_settings_hint(verb, exc, account)}"
             ) from exc
 
     def _argument_hint(self, error: Exception) -> str:

@@ -9,8 +9,11 @@ from typing import Any
 import pulumi
 
 from ..models import ResourceModel
-from ..schema.common import COMMON_OUTPUTS, CREATE_ONLY
-from ..state_layout import ADOPT, PULUMI_NAME, RESOURCE_ID, WORKSPACE_ID
+from ..schema._declare import secret_paths
+from ..schema.common import ACCOUNT_BLOCK, COMMON_OUTPUTS, CREATE_ONLY
+from ..state_layout import ACCOUNT, ADOPT, PULUMI_NAME, RESOURCE_ID, WORKSPACE_ID
+
+ACCOUNT_SECRET_PATHS = tuple((ACCOUNT, *path) for path in secret_paths(ACCOUNT_BLOCK.fields))
 
 
 def plain(value: Any) -> Any:
@@ -88,3 +91,9 @@ def resource_options(model: ResourceModel, opts: pulumi.ResourceOptions | None) 
     program's value was not; values inside a block are made secret by ``resource_props``)."""
     ours = pulumi.ResourceOptions(additional_secret_outputs=list(model.secret_outputs))
     return pulumi.ResourceOptions.merge(opts, ours)
+
+
+def account_input(account: Any) -> Any:
+    """An ``Account`` (or a dict, or an ``Output`` of one) as the ``account`` prop: its secret made secret."""
+    return with_secrets(account, [path[1:] for path in ACCOUNT_SECRET_PATHS])
+

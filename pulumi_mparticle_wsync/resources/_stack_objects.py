@@ -15,8 +15,9 @@ a delete runs, this process has seen every live resource of the stack, and can t
 - the schedule type of each pipeline the stack declares, so that a ``PipelineRun`` of a pipeline
   that cannot be triggered fails at preview.
 
-Resources are told apart by their Pulumi resource name (``pulumi_name``). Nothing here leaves
-the process; a new operation starts empty.
+Resources are told apart by their Pulumi resource name (``pulumi_name``); objects by their account
+too (``_accounts.account_key``: ``""`` for the provider's settings), so two accounts with the same
+workspace id are never confused. Nothing here leaves the process; a new operation starts empty.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ObjectKey:
-    """One object on the API: ids are unique per collection within a workspace."""
+    """One object on the API: ids are unique per collection within a workspace of an account."""
 
     workspace: str
     collection: str
     object_id: str
+    account: str = ""
+    """``_accounts.account_key``: ``""`` for the provider's settings."""
 
 
 class StackObjects:
@@ -39,14 +42,15 @@ class StackObjects:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # (collection, id) -> workspace -> names of the resources holding it: ``workspaces_of``
+        # (account, collection, id) -> workspace -> names of the resources holding it: ``workspaces_of``
         # runs in every pipeline's ``check``, so it must not scan the whole stack.
-        self._holders: dict[tuple[str, str], dict[str, set[str]]] = {}
+        self._holders: dict[tuple[str, str, str], dict[str, set[str]]] = {}
         self._replaced_first: set[ObjectKey] = set()
-        self._schedule_types: dict[tuple[str, str], str] = {}
+        self._schedule_types: dict[tuple[str, str, str], str] = {}
 
     def _names(self, key: ObjectKey) -> set[str]:
-        return self._holders.setdefault((key.collection, key.object_id), {}).setdefault(key.workspace, set())
+        by_workspace = self._holders.setdefault((key.account, key.collection, key.object_id), {})
+        return by_workspace.setdefault(key.workspace, set())
 
     def hold(self, key: ObjectKey, resource_name: str) -> None:
         """The resource named ``resource_name`` manages ``key`` after this operation."""
@@ -69,20 +73,20 @@ class StackObjects:
         with self._lock:
             return key in self._replaced_first
 
-    def workspaces_of(self, collection: str, object_id: str) -> set[str]:
-        """The workspaces in which a resource of the stack holds an object with this id."""
+    def workspaces_of(self, collection: str, object_id: str, account: str = "") -> set[str]:
+        """The workspaces of ``account`` in which a resource of the stack holds an object with this id."""
         with self._lock:
-            by_workspace = self._holders.get((collection, object_id), {})
+            by_workspace = self._holders.get((account, collection, object_id), {})
             return {workspace for workspace, names in by_workspace.items() if names}
 
-    def note_schedule_type(self, workspace: str, pipeline_id: str, schedule_type: str) -> None:
+    def note_schedule_type(self, workspace: str, pipeline_id: str, schedule_type: str, account: str = "") -> None:
         """The pipeline's ``schedule.type`` after this operation (as the program declares it)."""
         with self._lock:
-            self._schedule_types[(workspace, pipeline_id)] = schedule_type
+            self._schedule_types[(account, workspace, pipeline_id)] = schedule_type
 
-    def schedule_type(self, workspace: str, pipeline_id: str) -> str | None:
+    def schedule_type(self, workspace: str, pipeline_id: str, account: str = "") -> str | None:
         with self._lock:
-            return self._schedule_types.get((workspace, pipeline_id))
+            return self._schedule_types.get((account, workspace, pipeline_id))
 
     def clear(self) -> None:
         with self._lock:

@@ -13,6 +13,7 @@ from ..models import CONNECTION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import arguments_of, resource_options, resource_props
+from .account import Account
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +104,7 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=CONNECTIO
         databricks: pulumi.Output[dict[str, Any] | None]
         resource_id: pulumi.Output[str]
         workspace_id: pulumi.Output[str]
+        account: pulumi.Output[dict[str, Any] | None]
         # Server-computed.
         service_provider: pulumi.Output[str]
         status: pulumi.Output[str | None]
@@ -126,6 +128,7 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=CONNECTIO
         state: pulumi.Input[str] | None = None,
         resource_id: pulumi.Input[str] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

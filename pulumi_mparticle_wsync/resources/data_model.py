@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
@@ -11,6 +11,7 @@ from ..models import DATA_MODEL
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import arguments_of, resource_options, resource_props
+from .account import Account
 
 
 class DataModelProvider(WarehouseSyncProvider):
@@ -34,6 +35,7 @@ class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL
         """``active``/``inactive`` as written; when omitted, the server's state."""
         resource_id: pulumi.Output[str]
         workspace_id: pulumi.Output[str]
+        account: pulumi.Output[dict[str, Any] | None]
         # Server-computed.
         status: pulumi.Output[str | None]
         errors: pulumi.Output[list[str]]
@@ -51,6 +53,7 @@ class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL
         state: pulumi.Input[str] | None = None,
         resource_id: pulumi.Input[str] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

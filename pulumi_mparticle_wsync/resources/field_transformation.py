@@ -13,6 +13,7 @@ from ..models import FIELD_TRANSFORMATION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import arguments_of, resource_options, resource_props
+from .account import Account
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +50,7 @@ class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=
         mappings: pulumi.Output[list[dict[str, Any]]]
         resource_id: pulumi.Output[str]
         workspace_id: pulumi.Output[str]
+        account: pulumi.Output[dict[str, Any] | None]
         # Server-computed.
         status: pulumi.Output[str | None]
         errors: pulumi.Output[list[str]]
@@ -65,6 +67,7 @@ class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=
         mappings: Sequence[MappingInput] | pulumi.Input[Sequence[Mapping[str, Any]]],
         resource_id: pulumi.Input[str] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

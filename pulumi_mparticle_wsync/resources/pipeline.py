@@ -15,7 +15,8 @@ from ..schema.pipeline import STATE as PIPELINE_STATE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
 from ._props import arguments_of, resource_options, resource_props
-from ._stack_objects import STACK_OBJECTS
+from ._stack_objects import STACK_OBJECTS, ObjectKey
+from .account import Account
 
 if TYPE_CHECKING:
     from ..client import WarehouseSyncClient
@@ -53,11 +54,11 @@ class ScheduleArgs:
 class PipelineProvider(WarehouseSyncProvider):
     model = PIPELINE
 
-    def _note_inputs(self, workspace: str, object_id: str, inputs: Mapping[str, Any]) -> None:
+    def _note_inputs(self, key: ObjectKey, inputs: Mapping[str, Any]) -> None:
         schedule = inputs.get("schedule")
         schedule_type = schedule.get("type") if isinstance(schedule, Mapping) else None
         if isinstance(schedule_type, str) and not is_unknown(schedule_type):
-            STACK_OBJECTS.note_schedule_type(workspace, object_id, schedule_type)
+            STACK_OBJECTS.note_schedule_type(key.workspace, key.object_id, schedule_type, key.account)
 
     def _create_refused_hint(self, client: WarehouseSyncClient, inputs: Mapping[str, Any], workspace: str) -> str:
         """A refused create of an active pipeline in a workspace already at the active limit.
@@ -115,6 +116,7 @@ class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE.ki
         data_plan_id: pulumi.Output[str | None]
         resource_id: pulumi.Output[str]
         workspace_id: pulumi.Output[str]
+        account: pulumi.Output[dict[str, Any] | None]
         # Server-computed.
         state: pulumi.Output[str | None]
         """``active`` or ``paused``, as the server reports it."""
@@ -144,6 +146,7 @@ class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE.ki
         data_plan_version: pulumi.Input[int] | None = None,
         resource_id: pulumi.Input[str] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -38,14 +38,31 @@ from pulumi.dynamic import (
 )
 
 from .. import wire
-from ..models import PIPELINE, canonical_workspace_id, contains_unknown, is_unknown, same_value
+from ..models import PIPELINE, account_problems, canonical_workspace_id, contains_unknown, is_unknown, same_value
 from ..schema import value_at
 from ..schema.pipeline import SCHEDULE_TYPES
 from ..schema.pipeline_run import DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, PIPELINE_RUN
-from ..state_layout import INPUT_KEYS, PULUMI_NAME, RESOURCE_MODULE, WORKSPACE_ID, user_inputs
+from ..state_layout import ACCOUNT, INPUT_KEYS, PULUMI_NAME, RESOURCE_MODULE, WORKSPACE_ID, user_inputs
 from . import _runtime
+from ._accounts import (
+    AccountValues,
+    account_changed,
+    account_in,
+    account_key,
+    account_workspace,
+    moved_account,
+    of_account,
+)
+from ._props import account_input
 from ._stack_objects import STACK_OBJECTS
-from .errors import InvalidArgumentsError, OperationError, short_traceback, with_pulumi_advice, with_pulumi_advice_error
+from .account import Account
+from .errors import (
+    InvalidArgumentsError,
+    OperationError,
+    short_traceback,
+    with_pulumi_advice,
+    with_pulumi_advice_error,
+)
 
 if TYPE_CHECKING:
     from ..client import Run, WarehouseSyncClient
@@ -75,13 +92,14 @@ Clock = Callable[[], float]
 
 @dataclass(frozen=True)
 class RunTarget:
-    """The run a resource is about: where, which pipeline, which run."""
+    """The run a resource is about: where (the workspace, and the resource's own account if any), which pipeline."""
 
     workspace: str
     pipeline_id: str
+    account: AccountValues | None = None
 
     def describe(self) -> str:
-        return f"pipeline {self.pipeline_id!r} in workspace {self.workspace}"
+        return f"pipeline {self.pipeline_id!r} in workspace {self.workspace}{of_account(self.account)}"
 
 
 def _problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -110,6 +128,7 @@ def _problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     workspace = inputs.get(WORKSPACE_ID)
     if workspace is not None and not is_unknown(workspace) and canonical_workspace_id(workspace) is None:
         problems.append((WORKSPACE_ID, "must be the numeric workspace id"))
+    problems += [(ACCOUNT, f"{problem.path}: {problem.reason}") for problem in account_problems(inputs.get(ACCOUNT))]
     return problems
 
 
@@ -165,23 +184,29 @@ class PipelineRunProvider(ResourceProvider):
         pipeline_id = inputs.get(PIPELINE_ID)
         if not isinstance(pipeline_id, str) or is_unknown(pipeline_id):
             return []
-        workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID)) or _runtime.configured_workspace()
+        if inputs.get(ACCOUNT) is not None and (account_in(inputs) is None or contains_unknown(inputs[ACCOUNT])):
+            return []  # an account not known yet
+        account = account_in(inputs)
+        workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID)) or account_workspace(account)
         if workspace is None:
             return []
-        schedule_type = STACK_OBJECTS.schedule_type(workspace, pipeline_id)
+        schedule_type = STACK_OBJECTS.schedule_type(workspace, pipeline_id, account_key(account))
         if schedule_type is None or schedule_type == ON_DEMAND:
             return []
-        return [CheckFailure(PIPELINE_ID, _not_on_demand(RunTarget(workspace, pipeline_id), schedule_type))]
+        target = RunTarget(workspace, pipeline_id, account)
+        return [CheckFailure(PIPELINE_ID, _not_on_demand(target, schedule_type))]
 
     @short_traceback
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         news = user_inputs(_news)
         replaces = [key for key in PIPELINE_RUN.replacing_keys if self._changed(key, _olds, news)]
+        if account_changed(_olds, news) and moved_account(_olds, news):
+            replaces.append(ACCOUNT)  # a run in another account's API: new credentials alone are an update
         waits = news.get(WAIT) is True
         if not replaces and waits and _olds.get(STATE) == wire.RUN_FAILED:
             replaces = [STATE]  # the failed run is run again, as a failed create would be
         changed = bool(replaces) or any(self._changed(key, _olds, news) for key in (WAIT, TIMEOUT_MINUTES))
-        changed = changed or (waits and _olds.get(WAIT_TIMED_OUT) is True)
+        changed = changed or (waits and _olds.get(WAIT_TIMED_OUT) is True) or account_changed(_olds, news)
         return DiffResult(changes=changed, replaces=replaces, delete_before_replace=False)
 
     @staticmethod
@@ -220,6 +245,11 @@ class PipelineRunProvider(ResourceProvider):
         inputs = user_inputs(_news)
         target = self._target(inputs, _olds)
         run_id = int(_olds[RUN_ID])
+        follows = inputs.get(WAIT) is True and _olds.get(WAIT_TIMED_OUT) is True
+        unchanged = not any(self._changed(key, _olds, inputs) for key in (WAIT, TIMEOUT_MINUTES))
+        if unchanged and not follows:
+            # Only the account's credentials changed: recorded, and the run is not read again.
+            return UpdateResult(self._kept_outputs(_olds, inputs, target.workspace))
         deadline = self._deadline(inputs)
 
         def follow(client: WarehouseSyncClient) -> tuple[Run, bool]:
@@ -230,6 +260,15 @@ class PipelineRunProvider(ResourceProvider):
 
         run, timed_out = self._call("follow", target, follow, run_id=run_id)
         return UpdateResult(run_outputs(run, inputs, target.workspace, timed_out=timed_out))
+
+    @staticmethod
+    def _kept_outputs(olds: Mapping[str, Any], inputs: Mapping[str, Any], workspace: str) -> dict[str, Any]:
+        """The run as last read, with the new inputs."""
+        outputs = {output.name: olds.get(output.name) for output in PIPELINE_RUN.outputs}
+        outputs.update(inputs)
+        outputs[WORKSPACE_ID] = inputs.get(WORKSPACE_ID, olds.get(WORKSPACE_ID, workspace))
+        outputs[INPUT_KEYS] = sorted(inputs)
+        return outputs
 
     @short_traceback
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -378,11 +417,21 @@ class PipelineRunProvider(ResourceProvider):
         if problems:
             listed = "; ".join(f"{argument}: {reason}" for argument, reason in problems)
             raise InvalidArgumentsError(f"invalid PipelineRun arguments: {listed}")
+        account = account_in(inputs) or account_in(outputs)
         workspace = None
         for candidate in (inputs.get(WORKSPACE_ID), outputs.get(WORKSPACE_ID)):
             workspace = canonical_workspace_id(candidate)
             if workspace is not None:
                 break
+        if workspace is None and account is not None:
+            workspace = account_workspace(account)
+            if workspace is None:
+                from ..client import ConfigurationError
+
+                raise ConfigurationError(
+                    "no workspace id: pass the PipelineRun's workspace_id argument, or give its Account a "
+                    "workspace_id (a resource with an account never uses mparticle:workspaceId)"
+                )
         if workspace is None:
             workspace = _runtime.settings().workspace_id
         if workspace is None:
@@ -392,7 +441,7 @@ class PipelineRunProvider(ResourceProvider):
                 "no workspace id: pass the PipelineRun's workspace_id argument, or set mparticle:workspaceId "
                 "with `pulumi config set mparticle:workspaceId <id>` or MPARTICLE_WORKSPACE_ID"
             )
-        return RunTarget(workspace, str(inputs[PIPELINE_ID]))
+        return RunTarget(workspace, str(inputs[PIPELINE_ID]), account)
 
     @staticmethod
     def _call(
@@ -400,7 +449,7 @@ class PipelineRunProvider(ResourceProvider):
     ) -> T:
         from ..client import ConfigurationError, WarehouseSyncError
 
-        client = _runtime.client()
+        client = _runtime.client(target.account)
         try:
             return action(client)
         except ConfigurationError as exc:
@@ -465,6 +514,7 @@ class PipelineRun(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE
         wait: pulumi.Output[bool | None]
         timeout_minutes: pulumi.Output[float | None]
         workspace_id: pulumi.Output[str]
+        account: pulumi.Output[dict[str, Any] | None]
         state: pulumi.Output[str]
         """``triggered``, ``queued``, ``running``, ``dataset_triggered``, ``success`` or ``failed``, as last read."""
         pipeline_run_type: pulumi.Output[str | None]
@@ -491,11 +541,12 @@ class PipelineRun(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE
         wait: pulumi.Input[bool] | None = None,
         timeout_minutes: pulumi.Input[float] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         arguments = {
             PIPELINE_ID: pipeline_id, TRIGGERS: triggers, WAIT: wait, TIMEOUT_MINUTES: timeout_minutes,
-            WORKSPACE_ID: workspace_id,
+            WORKSPACE_ID: workspace_id, ACCOUNT: account_input(account),
         }
         props: dict[str, Any] = dict.fromkeys(output.name for output in PIPELINE_RUN.outputs)
         props.update(arguments)

@@ -57,6 +57,14 @@ class WorkspaceId:
 
 
 @dataclass(frozen=True)
+class Url:
+    """An absolute ``https://`` URL (``http://`` only for a loopback host). ``api``: the API's base,
+    which must not hold the workspace path."""
+
+    api: bool = False
+
+
+@dataclass(frozen=True)
 class WholeNumber:
     minimum: int | None = None
     maximum: int | None = None
@@ -166,8 +174,8 @@ class ListOf:
 
 
 ValueType: TypeAlias = (
-    Text | Identifier | Timestamp | SqlQuery | JsonObjectText | WorkspaceId | WholeNumber | Number | Boolean
-    | Scalar | AnyList | Enum | Switch | Block | ListOf
+    Text | Identifier | Timestamp | SqlQuery | JsonObjectText | WorkspaceId | Url | WholeNumber | Number
+    | Boolean | Scalar | AnyList | Enum | Switch | Block | ListOf
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from .. import state_layout
-from ._declare import Boolean, Field, Identifier, Output, RequiredWhen, Text, WorkspaceId
+from ._declare import Block, Boolean, Field, Identifier, Output, RequiredWhen, Text, Url, WorkspaceId
 
 NAME: Final = Field(
     "name", Text(), "The display name (any characters, not blank).", wire="name", tag="v1", required=True
@@ -33,13 +33,40 @@ WORKSPACE_ID: Final = Field(
     wire=None,
     replaces=True,
 )
+ACCOUNT_BLOCK: Final = Block(
+    "Account",
+    (
+        Field(state_layout.ACCOUNT_CLIENT_ID, Text(), "The API credential's client id.", wire=None,
+              required=True),
+        Field(state_layout.ACCOUNT_CLIENT_SECRET, Text(),
+              "The API credential's client secret (pass a secret, e.g. `config.require_secret(...)`); kept "
+              "secret in the state even when given as a plain string.", wire=None, required=True, secret=True),
+        Field(state_layout.ACCOUNT_WORKSPACE_ID, WorkspaceId(),
+              "The workspace of the resources given this account that have no `workspace_id` argument.",
+              wire=None),
+        Field(state_layout.ACCOUNT_API_URL, Url(api=True),
+              "The API's base URL; default `https://api.mparticle.com` (the same for every pod: the credential "
+              "decides which one).", wire=None),
+        Field(state_layout.ACCOUNT_AUTH_URL, Url(),
+              "The token endpoint's base URL; default `https://sso.auth.mparticle.com`.", wire=None),
+    ),
+)
+ACCOUNT: Final = Field(
+    state_layout.ACCOUNT,
+    ACCOUNT_BLOCK,
+    "Another mParticle account (or region) than the stack's `mparticle:*` config: an `Account`. Recorded with "
+    "the resource, so `pulumi refresh` and `pulumi destroy` use it. New credentials (`client_id`, "
+    "`client_secret`, `auth_url`) are an update that only records them; another `api_url`, or another "
+    "workspace, moves the object (a replacement).",
+    wire=None,
+)
 ADOPT: Final = Field(
     state_layout.ADOPT,
     Boolean(),
     "`True` to take over an object that already exists (needs `resource_id`).",
     wire=None,
 )
-COMMON_FIELDS: Final = (NAME, RESOURCE_ID, PULUMI_NAME, WORKSPACE_ID, ADOPT)
+COMMON_FIELDS: Final = (NAME, RESOURCE_ID, PULUMI_NAME, WORKSPACE_ID, ACCOUNT, ADOPT)
 """The arguments every resource takes, in this order before its own."""
 
 CREATE_ONLY: Final = frozenset({PULUMI_NAME.name, ADOPT.name})

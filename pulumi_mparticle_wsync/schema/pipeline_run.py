@@ -12,6 +12,7 @@ from typing import Final
 
 from .. import state_layout, wire
 from ._declare import AnyList, Boolean, Field, Identifier, Number, Output, WorkspaceId
+from .common import ACCOUNT
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ PIPELINE_RUN: Final = RunSchema(
         Field(state_layout.WORKSPACE_ID, WorkspaceId(),
               "The pipeline's workspace; overrides `mparticle:workspaceId`. Another workspace starts a new run.",
               wire=None, replaces=True),
+        ACCOUNT,
     ),
     outputs=(
         Output("run_id", "The run's id.", wire=wire.PIPELINE_RUN_ID, python_type="int"),

@@ -4,8 +4,9 @@ recording transport (against the session's emulator) or served by a literal fake
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -46,8 +47,9 @@ def configured(config: dict[str, str]) -> Providers:
 def use_transport(monkeypatch: pytest.MonkeyPatch, transport: httpx.BaseTransport) -> None:
     """The providers' client (``_runtime.client``) sends through ``transport``."""
 
-    def client() -> WarehouseSyncClient:
-        return get_client(_runtime.settings(), transport=transport)
+    def client(account: Mapping[str, Any] | None = None) -> WarehouseSyncClient:
+        settings = _runtime.settings() if account is None else _runtime.account_settings(account)
+        return get_client(settings, transport=transport)
 
     monkeypatch.setattr(_runtime, "client", client)
 

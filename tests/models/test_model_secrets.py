@@ -11,11 +11,12 @@ from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, FIELD_TRANSFOR
 
 
 def test_the_declared_secrets() -> None:
+    account = ("account", "client_secret")  # every resource's account argument (the API credential)
     assert CONNECTION.secret_paths == (
-        ("snowflake", "password"), ("bigquery", "service_account_key"), ("redshift", "password"),
+        account, ("snowflake", "password"), ("bigquery", "service_account_key"), ("redshift", "password"),
     )
-    assert PIPELINE.secret_paths == (("partner_feed_key",),)
-    assert DATA_MODEL.secret_paths == FIELD_TRANSFORMATION.secret_paths == ()
+    assert PIPELINE.secret_paths == (account, ("partner_feed_key",))
+    assert DATA_MODEL.secret_paths == FIELD_TRANSFORMATION.secret_paths == (account,)
 
 
 def test_only_values_are_secret_outputs_never_a_block() -> None:

@@ -16,7 +16,7 @@ import pytest
 from pulumi.runtime import rpc
 
 import pulumi_mparticle_wsync as mp
-from pulumi_mparticle_wsync.models import CONNECTION, PIPELINE, ResourceModel
+from pulumi_mparticle_wsync.models import CONNECTION, DATA_MODEL, PIPELINE, ResourceModel
 from pulumi_mparticle_wsync.resources._props import resource_options, resource_props
 from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY, resource_type
 
@@ -276,7 +276,7 @@ def test_public_names() -> None:
         [
             "Connection", "DataModel", "FieldTransformation", "Pipeline", "PipelineRun", "SnowflakeConfigArgs",
             "BigQueryConfigArgs", "RedshiftConfigArgs", "DatabricksConfigArgs", "FieldMappingArgs",
-            "SyncModeArgs", "ScheduleArgs",
+            "SyncModeArgs", "ScheduleArgs", "Account",
         ]
     )
     assert mp.Pipeline._resource_type_name == "dynamic/mparticle:Pipeline"
@@ -286,3 +286,36 @@ def test_public_names() -> None:
 def test_the_state_records_the_type_state_layout_names(resource: type[pulumi.dynamic.Resource]) -> None:
     # The SDK prefixes a dynamic resource's type with "pulumi-python:"; recover finds our resources by it.
     assert f"pulumi-python:{resource._resource_type_name}" == resource_type(resource.__name__)
+
+
+EU: dict[str, Any] = {"client_id": "eu-client", "client_secret": "eu-secret-4c1d", "workspace_id": "2002",
+      "api_url": "https://api.mparticle.com", "auth_url": None}
+
+
+@pulumi_test
+def test_an_account_is_sent_with_its_secret_secret(mocks: RecordingMocks) -> Any:
+    eu = mp.Account(**EU)
+    model = mp.DataModel("m", name="M", sql_query="SELECT email FROM t", account=eu)
+    run = mp.PipelineRun("r", pipeline_id="p", account=eu)
+
+    def check(_: Any) -> None:
+        for name in ("m", "r"):
+            sent = without_provider(mocks.registered[name])
+            assert is_secret_at(sent, "account", "client_secret")
+            assert reveal(sent)["account"] == {k: v for k, v in EU.items() if v is not None}
+            assert "eu-secret-4c1d" not in str(mocks.registered[name][PROVIDER_KEY])
+
+    return pulumi.Output.all(model.id, run.id).apply(check)
+
+
+def test_only_the_accounts_secret_is_made_a_secret() -> None:
+    eu = mp.Account(**EU)
+    assert secrets_sent(DATA_MODEL, {"account": eu}) == [("account", "client_secret")]
+    assert secrets_sent(CONNECTION, {"account": eu, "databricks": samples.databricks()}) == [
+        ("account", "client_secret")]
+
+
+def test_an_accounts_repr_leaves_the_secret_out() -> None:
+    assert repr(mp.Account(**EU)) == (
+        "Account(client_id='eu-client', workspace_id='2002', api_url='https://api.mparticle.com')")
+

@@ -31,8 +31,9 @@ from types import ModuleType
 import pytest
 
 from pulumi_mparticle_wsync import resources, schema
+from pulumi_mparticle_wsync.resources import account as account_module
 from pulumi_mparticle_wsync.schema import Block, Field, ListOf, ResourceSchema, ValueType
-from pulumi_mparticle_wsync.schema.common import ADOPT, CREATE_ONLY, KEPT_WHEN_OMITTED, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.common import ACCOUNT, ADOPT, CREATE_ONLY, KEPT_WHEN_OMITTED, PULUMI_NAME
 from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN
 
 # What the constructor and the ``*Args`` classes annotate a value of each type with (its ``| None``
@@ -44,6 +45,7 @@ INPUT_ANNOTATIONS: dict[type, str] = {
     schema.SqlQuery: "pulumi.Input[str]",
     schema.JsonObjectText: "pulumi.Input[str]",
     schema.WorkspaceId: "pulumi.Input[str]",
+    schema.Url: "pulumi.Input[str]",
     schema.Enum: "pulumi.Input[str]",
     schema.WholeNumber: "pulumi.Input[int]",
     schema.Boolean: "pulumi.Input[bool]",
@@ -74,6 +76,8 @@ NOT_PARAMETERS = frozenset({PULUMI_NAME.name})
 """Set by the resource class from the resource name, not by the program."""
 PLAIN = {ADOPT.name: "bool"}
 """Read by the constructor itself (``adopt=adopt``), so a plain value, never an ``Output``; default ``False``."""
+ONLY_ITS_CLASS = {ACCOUNT.name: "Account | None"}
+"""Blocks taken as their class only, never a dict: ``account=mp.Account(...)``."""
 NOT_OUTPUTS = CREATE_ONLY
 """They only steer ``create`` (``schema/common.py``): no output annotation."""
 
@@ -142,7 +146,9 @@ def annotation_problem(owner: str, field: Field, written: str, module: ModuleTyp
     """What is wrong with ``written`` as ``field``'s input annotation, or None."""
     suffix = "" if field.required else " | None"
     value_type: ValueType = field.type
-    if isinstance(value_type, Block):
+    if field.name in ONLY_ITS_CLASS:
+        expected = ONLY_ITS_CLASS[field.name]
+    elif isinstance(value_type, Block):
         expected = BLOCK_ANNOTATION.format(title=value_type.title) + suffix
     elif isinstance(value_type, ListOf):
         match = LIST_ANNOTATION.fullmatch(written.removesuffix(suffix))
@@ -226,15 +232,23 @@ def test_the_constructor_takes_the_schema_arguments(resource: ResourceSchema) ->
 
 @pytest.mark.parametrize(("resource", "path", "block"), BLOCKS, ids=[f"{r.kind}-{b.title}" for r, _, b in BLOCKS])
 def test_each_args_class_has_the_block_fields(resource: ResourceSchema, path: str, block: Block) -> None:
-    module = module_of(resource)
+    block_class_problems(module_of(resource), block, f"{block.title} ({resource.kind}.{path})", resource.kind)
+
+
+def test_the_account_class_has_the_account_fields() -> None:
+    """``Account`` (``resources/account.py``) is the common ``account`` argument's block."""
+    assert isinstance(ACCOUNT.type, Block)
+    block_class_problems(account_module, ACCOUNT.type, "Account (every resource's account)", "every resource")
+
+
+def block_class_problems(module: ModuleType, block: Block, owner: str, kind: str) -> None:
     cls = getattr(module, block.title, None)
     assert cls is not None and dataclasses.is_dataclass(cls), (
-        f"{resource.kind}: `{path}` is a {block.title} in the schema, but {module.__name__} has no dataclass "
+        f"{kind}: {owner} is a {block.title} in the schema, but {module.__name__} has no dataclass "
         f"{block.title}: add it (or change the block's title)"
     )
     fields = {f.name: f for f in dataclasses.fields(cls)}
     members = class_members(module, block.title)
-    owner = f"{block.title} ({resource.kind}.{path})"
     problems = [
         f"{owner} lacks the field `{field.name}` that the schema declares: add `{field.name}: "
         f"{input_annotation(field)}{'' if field.required else ' = None'}` with its docstring"
