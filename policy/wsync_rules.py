@@ -39,6 +39,11 @@ DEFAULT_PRODUCTION_STACKS: Final = ("prod", "production")
 DEFAULT_PRODUCTION_CONFIG_KEY: Final = "wsync:production"
 WORKSPACE_CONFIG_KEY: Final = "mparticle:workspaceId"
 WORKSPACE_ENV_VAR: Final = "MPARTICLE_WORKSPACE_ID"
+API_URL_CONFIG_KEY: Final = "mparticle:apiUrl"
+API_URL_ENV_VAR: Final = "MPARTICLE_API_URL"
+CLIENT_ID_CONFIG_KEY: Final = "mparticle:clientId"
+CLIENT_ID_ENV_VAR: Final = "MPARTICLE_CLIENT_ID"
+DEFAULT_API_URL: Final = "https://api.mparticle.com"
 
 
 class _Unknown(enum.Enum):
@@ -78,19 +83,29 @@ class Violation:
 
 @dataclass(frozen=True)
 class Stack:
-    """The stack being previewed or updated: its name and config (``mparticle:workspaceId`` ...)."""
+    """The stack being previewed or updated: its name and config (``mparticle:workspaceId`` ...), and the
+    environment the CLI runs in (the provider's ``MPARTICLE_*`` fallbacks)."""
 
     name: str
     config: Mapping[str, str]
     environ: Mapping[str, str] = field(default_factory=dict)
 
-    def default_workspace(self) -> str | None:
-        """``mparticle:workspaceId``, else ``MPARTICLE_WORKSPACE_ID``: the provider's own rule."""
-        for value in (self.config.get(WORKSPACE_CONFIG_KEY), self.environ.get(WORKSPACE_ENV_VAR)):
-            found = canonical_workspace(value)
-            if found is not None:
-                return found
+    def setting(self, key: str, env_var: str) -> str | None:
+        """A provider setting as the provider reads it: the stack config, else the environment variable."""
+        for value in (self.config.get(key), self.environ.get(env_var)):
+            if value is not None and str(value).strip():
+                return str(value).strip()
         return None
+
+    def default_workspace(self) -> str | None:
+        """``mparticle:workspaceId``, else ``MPARTICLE_WORKSPACE_ID``."""
+        return canonical_workspace(self.setting(WORKSPACE_CONFIG_KEY, WORKSPACE_ENV_VAR))
+
+    def api_url(self) -> str:
+        return _normalised_api_url(self.setting(API_URL_CONFIG_KEY, API_URL_ENV_VAR) or DEFAULT_API_URL)
+
+    def client_id(self) -> str | None:
+        return self.setting(CLIENT_ID_CONFIG_KEY, CLIENT_ID_ENV_VAR)
 
 
 def canonical_workspace(value: Any) -> str | None:
@@ -103,45 +118,75 @@ def canonical_workspace(value: Any) -> str | None:
     return None
 
 
-_NO_WORKSPACE: Final = object()
+def _normalised_api_url(url: str) -> str:
+    """As the provider compares API URLs: no trailing slash, the documented ``/platform/v2`` taken off."""
+    return url.strip().rstrip("/").removesuffix("/platform/v2").rstrip("/")
 
 
-def workspace_of(resource: Resource, stack: Stack) -> str | _Unknown | None:
-    """The workspace the resource's object is in: its ``workspace_id``, else the stack's default.
+@dataclass(frozen=True)
+class Place:
+    """Where a resource's object is: an account (``""``: the stack's ``mparticle:*`` settings, else the
+    ``Account``'s API URL and client id) and a workspace (``None``: not known to the policy, when the
+    stack's ``mparticle:workspaceId`` did not reach it, or an account names none: the provider then
+    refuses the resource; a resource with an account never uses ``mparticle:workspaceId``)."""
 
-    ``UNKNOWN`` when its ``workspace_id`` is unknown; ``None`` when it has none and the stack's default is
-    not known to the policy (no ``mparticle:workspaceId`` config reached it).
-    """
-    value = resource.props.get("workspace_id", _NO_WORKSPACE)
+    account: str
+    client_id: Any
+    workspace: str | None
+
+    def label(self) -> str:
+        where = f"workspace {self.workspace or WORKSPACE_CONFIG_KEY + ' (not known to the policy)'}"
+        return where + (f" of account {self.client_id!r}" if self.account else "")
+
+
+_ABSENT: Final = object()
+
+
+def place_of(resource: Resource, stack: Stack) -> Place | _Unknown:
+    """Where the resource's object is, as the provider decides it: its ``account`` argument (client id,
+    API URL, workspace), its ``workspace_id``, and the stack's settings for what they leave out.
+    ``UNKNOWN`` when a value that decides it is not known yet."""
+    account = resource.props.get("account")
+    if account is UNKNOWN:
+        return _Unknown.UNKNOWN
+    key, client_id, workspace = "", None, stack.default_workspace()
+    if isinstance(account, Mapping):
+        client_id, url = account.get("client_id"), account.get("api_url")
+        if client_id is UNKNOWN or url is UNKNOWN or account.get("workspace_id") is UNKNOWN:
+            return _Unknown.UNKNOWN
+        url = _normalised_api_url(url if isinstance(url, str) else DEFAULT_API_URL)
+        if url != stack.api_url() or client_id != stack.client_id():
+            key = f"{url} {client_id}"
+        workspace = canonical_workspace(account.get("workspace_id"))
+    value = resource.props.get("workspace_id", _ABSENT)
     if value is UNKNOWN:
         return _Unknown.UNKNOWN
-    if value is _NO_WORKSPACE or value is None:
-        return stack.default_workspace()
-    return canonical_workspace(value)
+    if value is not _ABSENT and value is not None:
+        workspace = canonical_workspace(value)
+    return Place(key, client_id if key else None, workspace)
 
 
 # --- wsync-max-active-pipelines ---------------------------------------------------------------
 
 def active_pipeline_violations(resources: Iterable[Resource], stack: Stack,
                                maximum: int = API_ACTIVE_PIPELINE_LIMIT) -> list[Violation]:
-    """More than ``maximum`` unpaused pipelines of the stack in one workspace."""
-    active: dict[str, list[Resource]] = {}
+    """More than ``maximum`` unpaused pipelines of the stack in one workspace (of one account)."""
+    active: dict[Place, list[Resource]] = {}
     for resource in resources:
         if resource.kind != PIPELINE:
             continue
         paused = resource.props.get("paused")
-        workspace = workspace_of(resource, stack)
-        if paused is UNKNOWN or paused is True or workspace is UNKNOWN:
+        place = place_of(resource, stack)
+        if paused is UNKNOWN or paused is True or not isinstance(place, Place):
             continue
-        key = workspace if isinstance(workspace, str) else f"{WORKSPACE_CONFIG_KEY} (not known to the policy)"
-        active.setdefault(key, []).append(resource)
+        active.setdefault(place, []).append(resource)
     violations = []
-    for workspace, pipelines in sorted(active.items()):
+    for place, pipelines in sorted(active.items(), key=lambda item: item[0].label()):
         if len(pipelines) <= maximum:
             continue
         names = ", ".join(repr(p.name) for p in sorted(pipelines, key=lambda p: p.name))
         violations.append(Violation(
-            f"workspace {workspace} would have {len(pipelines)} active (unpaused) pipelines in this stack "
+            f"{place.label()} would have {len(pipelines)} active (unpaused) pipelines in this stack "
             f"({names}), more than {maximum}"
             + (" (mParticle refuses a 6th)" if maximum == API_ACTIVE_PIPELINE_LIMIT else "")
             + f": pause {len(pipelines) - maximum} of them (paused=True), or move them to another workspace "
@@ -167,9 +212,11 @@ def _targets(pipeline: Resource, argument: str, kind: str, by_urn: Mapping[str, 
 
 
 def same_workspace_violations(resources: Sequence[Resource], stack: Stack) -> list[Violation]:
-    """A pipeline using a connection, data model or field transformation of the stack in another workspace.
+    """A pipeline using a connection, data model or field transformation of the stack in another workspace
+    (or another account).
 
-    An id naming no resource of the stack (an object made elsewhere) is not judged.
+    An id naming no resource of the stack (an object made elsewhere) is not judged, nor is a place the
+    policy cannot tell (a value not known yet, or no ``mparticle:workspaceId`` for one side).
     """
     by_urn = {r.urn: r for r in resources}
     by_id: dict[tuple[str, str], list[Resource]] = {}
@@ -181,22 +228,25 @@ def same_workspace_violations(resources: Sequence[Resource], stack: Stack) -> li
     for pipeline in resources:
         if pipeline.kind != PIPELINE:
             continue
-        workspace = workspace_of(pipeline, stack)
-        if not isinstance(workspace, str):
+        place = place_of(pipeline, stack)
+        if not isinstance(place, Place) or place.workspace is None:
             continue
         for argument, kind in REFERENCES.items():
             targets = _targets(pipeline, argument, kind, by_urn, by_id)
-            workspaces = [workspace_of(t, stack) for t in targets]
-            # Not judged: no target in the stack, a target's workspace not known, or one in the pipeline's.
-            if not targets or not all(isinstance(w, str) for w in workspaces) or workspace in workspaces:
+            places = [place_of(t, stack) for t in targets]
+            known = [p for p in places if isinstance(p, Place) and p.workspace is not None]
+            if not targets or len(known) < len(places) or place in known:
                 continue
-            target, other = targets[0].name, workspaces[0]
+            target, other = targets[0], known[0]
+            if other.account == place.account:
+                fix = (f"Give the Pipeline workspace_id=\"{other.workspace}\", or give the {kind} "
+                       f"workspace_id=\"{place.workspace}\" (which moves it: a replacement)")
+            else:
+                fix = f"Give the Pipeline and the {kind} the same account (and workspace)"
             violations.append(Violation(
-                f"Pipeline {pipeline.name!r} is in workspace {workspace} but its {argument} names {kind} "
-                f"{target!r}, which is in workspace {other}: a pipeline can only use objects of its own "
-                f"workspace. Give the Pipeline workspace_id=\"{other}\", or give the {kind} "
-                f"workspace_id=\"{workspace}\" (which moves it: a replacement)",
-                pipeline.urn))
+                f"Pipeline {pipeline.name!r} is in {place.label()} but its {argument} names {kind} "
+                f"{target.name!r}, which is in {other.label()}: a pipeline can only use objects of its own "
+                f"workspace. {fix}", pipeline.urn))
     return violations
 
 

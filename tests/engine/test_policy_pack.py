@@ -269,3 +269,28 @@ def test_the_default_workspace_comes_from_the_stack_config(make_stack: StackFact
     assert "Pipeline 'sync' is in workspace 3005 but its connection_id names Connection 'warehouse', which is " \
            "in workspace 1001" in output, output
 
+
+
+def test_an_account_is_a_place_of_its_own(make_stack: StackFactory, pack: Path) -> None:
+    """Workspace 1001 of another ``Account`` is not the config's workspace 1001: its active pipeline does
+    not count against the config's five, and a pipeline there cannot use the config's connection."""
+    eu = mp.Account(client_id="eu-client", client_secret="eu-secret-policy-test", workspace_id=WS,
+                    api_url="https://eu.proxy.example/mparticle", auth_url="https://eu.proxy.example/auth")
+
+    def program() -> None:
+        conn, model = _connection("warehouse"), _model("users")
+        for index in range(5):
+            _pipeline(f"sync-{index}", conn.id, model.id)
+        eu_conn, eu_model = _connection("eu-warehouse", account=eu), _model("eu-users", account=eu)
+        _pipeline("eu-sync", eu_conn.id, eu_model.id, account=eu)
+        _pipeline("mixed", conn.id, eu_model.id, account=eu, paused=True)
+
+    stack = make_stack(program, stack="dev")
+    output = _refused(lambda: stack.preview(policy_packs=[str(pack)]))
+    assert (
+        "Pipeline 'mixed' is in workspace 1001 of account 'eu-client' but its connection_id names Connection "
+        "'warehouse', which is in workspace 1001: a pipeline can only use objects of its own workspace. Give the "
+        "Pipeline and the Connection the same account (and workspace)"
+    ) in output, output
+    assert output.count("[mandatory]") == 1
+    assert "eu-secret-policy-test" not in output

@@ -118,6 +118,50 @@ def test_references_by_id_and_objects_outside_the_stack() -> None:
     assert rules.same_workspace_violations([other, odd], DEV) == []
 
 
+# --- accounts ----------------------------------------------------------------------------------
+
+CONFIGURED = rules.Stack(name="dev", config={rules.WORKSPACE_CONFIG_KEY: WS,
+                                             rules.API_URL_CONFIG_KEY: "https://api.mparticle.com/platform/v2/",
+                                             rules.CLIENT_ID_CONFIG_KEY: "main-client"})
+SECOND = {"client_id": "eu-client", "client_secret": "s", "api_url": "https://eu.proxy.example/mparticle",
+          "workspace_id": WS}
+
+
+def test_an_account_is_another_place_even_with_the_same_workspace_id() -> None:
+    five = [_pipeline(f"p{i}") for i in range(5)]
+    assert rules.active_pipeline_violations([*five, _pipeline("eu", account=SECOND)], CONFIGURED) == []
+    eu = [_pipeline(f"eu{i}", account=SECOND) for i in range(6)]
+    [violation] = rules.active_pipeline_violations([*five, *eu], CONFIGURED)
+    assert violation.message.startswith("workspace 1001 of account 'eu-client' would have 6 active")
+    # the config's own account, written as an Account (the URL spelt otherwise): the same place
+    same = {"client_id": "main-client", "client_secret": "s", "api_url": "https://api.mparticle.com",
+            "workspace_id": WS}
+    assert len(rules.active_pipeline_violations([*five, _pipeline("same", account=same)], CONFIGURED)) == 1
+    # an account's unknown client id or URL, or the account itself unknown: not counted
+    assert rules.active_pipeline_violations([*five, _pipeline("later", account={**SECOND, "client_id": U})],
+                                            CONFIGURED) == []
+    assert rules.active_pipeline_violations([*five, _pipeline("later", account=U)], CONFIGURED) == []
+
+
+def test_a_pipeline_of_another_account_than_its_connection() -> None:
+    conn = _resource(rules.CONNECTION, "warehouse")
+    model = _resource(rules.DATA_MODEL, "users", account=SECOND)
+    pipeline = _pipeline("eu-sync", {"connection_id": [conn.urn], "data_model_id": [model.urn]},
+                         connection_id=U, data_model_id=U, account=SECOND)
+    [violation] = rules.same_workspace_violations([conn, model, pipeline], CONFIGURED)
+    assert violation.message == (
+        "Pipeline 'eu-sync' is in workspace 1001 of account 'eu-client' but its connection_id names Connection "
+        "'warehouse', which is in workspace 1001: a pipeline can only use objects of its own workspace. Give the "
+        "Pipeline and the Connection the same account (and workspace)")
+    # an account's workspace is the default of its resources; workspace_id still wins
+    moved = _resource(rules.CONNECTION, "warehouse", account=SECOND, workspace_id=OTHER)
+    [violation] = rules.same_workspace_violations([moved, model, pipeline], CONFIGURED)
+    assert "which is in workspace 3005 of account 'eu-client'" in violation.message
+    assert "Give the Pipeline workspace_id=\"3005\"" in violation.message
+    placed = _resource(rules.CONNECTION, "warehouse", account=SECOND)
+    assert rules.same_workspace_violations([placed, model, pipeline], CONFIGURED) == []
+
+
 # --- production environment --------------------------------------------------------------------
 
 
