@@ -17,6 +17,20 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .lookups import (
+        ConnectionInfo,
+        DataModelInfo,
+        FieldTransformationInfo,
+        PipelineInfo,
+        PipelineStatusInfo,
+        RunInfo,
+        get_connection,
+        get_data_model,
+        get_field_transformation,
+        get_pipeline,
+        get_pipeline_status,
+        list_pipelines,
+    )
     from .resources import (
         Account,
         BigQueryConfigArgs,
@@ -36,26 +50,55 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 """The package version: the one place it is written (pyproject.toml reads it; so does the User-Agent)."""
 
+_LOOKUPS = (
+    "ConnectionInfo",
+    "DataModelInfo",
+    "FieldTransformationInfo",
+    "PipelineInfo",
+    "PipelineStatusInfo",
+    "RunInfo",
+    "get_connection",
+    "get_data_model",
+    "get_field_transformation",
+    "get_pipeline",
+    "get_pipeline_status",
+    "list_pipelines",
+)
+"""The names of ``lookups``: functions that read objects for programs that only need their values."""
+
 __all__ = [
     "Account",
     "BigQueryConfigArgs",
     "Connection",
+    "ConnectionInfo",
     "DataModel",
+    "DataModelInfo",
     "DatabricksConfigArgs",
     "FieldMappingArgs",
     "FieldTransformation",
+    "FieldTransformationInfo",
     "Pipeline",
+    "PipelineInfo",
     "PipelineRun",
+    "PipelineStatusInfo",
     "RedshiftConfigArgs",
+    "RunInfo",
     "ScheduleArgs",
     "SnowflakeConfigArgs",
     "SyncModeArgs",
+    "get_connection",
+    "get_data_model",
+    "get_field_transformation",
+    "get_pipeline",
+    "get_pipeline_status",
+    "list_pipelines",
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        value = getattr(import_module(".resources", __name__), name)
+        module = ".lookups" if name in _LOOKUPS else ".resources"
+        value = getattr(import_module(module, __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,7 @@ from .errors import (
     DuplicateIdError,
     InvalidArgumentsError,
     ObjectDeletedError,
+    ObjectNotFoundError,
     OperationError,
     ResourceError,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "FieldTransformationProvider",
     "InvalidArgumentsError",
     "ObjectDeletedError",
+    "ObjectNotFoundError",
     "OperationError",
     "Pipeline",
     "PipelineProvider",

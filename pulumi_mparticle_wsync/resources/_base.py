@@ -60,6 +60,7 @@ from .errors import (
     DuplicateIdError,
     InvalidArgumentsError,
     ObjectDeletedError,
+    ObjectNotFoundError,
     OperationError,
     short_traceback,
     with_pulumi_advice,
@@ -121,6 +122,8 @@ class WarehouseSyncProvider(ResourceProvider):
 
     model: ClassVar[ResourceModel]
     serialize_as_secret_always = False  # nothing secret is captured: the provider holds no state
+    read_only: ClassVar[bool] = False
+    """The provider of a ``.get()`` resource: it only reads, and holds nothing in ``STACK_OBJECTS``."""
 
     # --- offline: configure, check, diff -----------------------------------------------------
 
@@ -314,13 +317,22 @@ class WarehouseSyncProvider(ResourceProvider):
             account,
         )
         if served is None:
+            if self.read_only and not isinstance(props.get(INPUT_KEYS), list):
+                # A ``.get()`` of an object that is not there (a refresh, with outputs, drops it instead).
+                raise ObjectNotFoundError(self._missing_message(id_, workspace, account))
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
-        key = self._key(workspace, id_, account)
-        STACK_OBJECTS.hold(key, _resource_name(props))
         inputs = self.model.from_wire(served, previous)
-        self._note_inputs(key, inputs)
+        if not self.read_only:
+            key = self._key(workspace, id_, account)
+            STACK_OBJECTS.hold(key, _resource_name(props))
+            self._note_inputs(key, inputs)
         return ReadResult(id_, self._outputs(inputs, served, id_, workspace), inputs)
 
+    def _missing_message(self, object_id: str, workspace: str, account: AccountValues | None) -> str:
+        return (
+            f"{self._describe(object_id, workspace, account)} does not exist: check the id and the workspace "
+            f"(and the account) given to {self.model.kind}.get"
+        )
 
     @short_traceback
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
@@ -369,6 +381,8 @@ class WarehouseSyncProvider(ResourceProvider):
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         from ..client import BadRequestError
 
+        if self.read_only:
+            return  # never called for a ``.get()`` resource (the engine only forgets it): nothing to delete
         previous = previous_inputs(self.model, _props)
         workspace = self._workspace(previous, _props)
         account = account_in(previous) or account_in(_props)

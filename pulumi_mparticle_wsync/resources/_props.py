@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import fields, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
+import pulumi.dynamic
 
 from ..models import ResourceModel
 from ..schema._declare import secret_paths
@@ -97,3 +98,51 @@ def account_input(account: Any) -> Any:
     """An ``Account`` (or a dict, or an ``Output`` of one) as the ``account`` prop: its secret made secret."""
     return with_secrets(account, [path[1:] for path in ACCOUNT_SECRET_PATHS])
 
+
+def read_props(
+    keys: Collection[str], workspace_id: Any, account: Any, **more: Any
+) -> dict[str, Any]:
+    """The props of a ``.get()``: every output key (``None``, so that each gets its typed attribute), the
+    workspace and the account to read in, and ``more``."""
+    props: dict[str, Any] = dict.fromkeys(keys)
+    props[WORKSPACE_ID] = workspace_id
+    props[ACCOUNT] = account_input(account)
+    props.update(more)
+    return props
+
+
+def read_options(object_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The user's options and ``id``: the engine reads the object (an external resource) instead of managing it.
+
+    The account is a secret output as a whole, so that its client secret is encrypted in the state
+    whatever the engine carries over from the inputs of a read."""
+    ours = pulumi.ResourceOptions(id=object_id, additional_secret_outputs=[ACCOUNT])
+    return pulumi.ResourceOptions.merge(opts, ours)
+
+
+R = TypeVar("R", bound=pulumi.dynamic.Resource)
+
+
+def read_resource(
+    cls: type[R],
+    provider: pulumi.dynamic.ResourceProvider,
+    model: ResourceModel,
+    resource_name: str,
+    object_id: pulumi.Input[str],
+    workspace_id: pulumi.Input[str] | None,
+    account: Any,
+    opts: pulumi.ResourceOptions | None,
+) -> R:
+    """A ``cls`` that reads the object ``object_id`` (``cls.get``): every argument and server field as an
+    output, refreshed by ``pulumi refresh``, never changed or deleted by Pulumi."""
+    keys = (
+        *(output.name for output in COMMON_OUTPUTS),
+        *model.server_output_keys,
+        *(key for key in model.argument_keys if key not in CREATE_ONLY),
+    )
+    resource = cls.__new__(cls)
+    pulumi.dynamic.Resource.__init__(
+        resource, provider, resource_name, read_props(keys, workspace_id, account),
+        read_options(object_id, resource_options(model, opts)),
+    )
+    return resource

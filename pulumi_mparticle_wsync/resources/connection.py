@@ -12,7 +12,7 @@ import pulumi.dynamic
 from ..models import CONNECTION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import arguments_of, resource_options, resource_props
+from ._props import arguments_of, read_resource, resource_options, resource_props
 from .account import Account
 
 
@@ -84,6 +84,12 @@ class ConnectionProvider(WarehouseSyncProvider):
     model = CONNECTION
 
 
+class ConnectionReader(ConnectionProvider):
+    """The provider of ``Connection.get``: it reads the object, and never changes or deletes it."""
+
+    read_only = True
+
+
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
 
 
@@ -138,3 +144,16 @@ class Connection(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=CONNECTIO
             resource_props(CONNECTION, resource_name, arguments_of(CONNECTION, locals()), adopt=adopt),
             resource_options(CONNECTION, opts),
         )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Connection:
+        """The connection ``id`` as the server holds it, read into the stack: every argument and server field
+        is an output, refreshed by ``pulumi refresh``; Pulumi never changes or deletes it (``pulumi destroy``
+        only forgets it). A missing connection fails the program, naming the id and the workspace."""
+        return read_resource(Connection, ConnectionReader(), CONNECTION, resource_name, id, workspace_id, account, opts)

@@ -10,12 +10,18 @@ import pulumi.dynamic
 from ..models import DATA_MODEL
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import arguments_of, resource_options, resource_props
+from ._props import arguments_of, read_resource, resource_options, resource_props
 from .account import Account
 
 
 class DataModelProvider(WarehouseSyncProvider):
     model = DATA_MODEL
+
+
+class DataModelReader(DataModelProvider):
+    """The provider of ``DataModel.get``: it reads the object, and never changes or deletes it."""
+
+    read_only = True
 
 
 class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL.kind):
@@ -63,3 +69,16 @@ class DataModel(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=DATA_MODEL
             resource_props(DATA_MODEL, resource_name, arguments_of(DATA_MODEL, locals()), adopt=adopt),
             resource_options(DATA_MODEL, opts),
         )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> DataModel:
+        """The data model ``id`` as the server holds it, read into the stack: every argument and server field
+        is an output, refreshed by ``pulumi refresh``; Pulumi never changes or deletes it (``pulumi destroy``
+        only forgets it). A missing data model fails the program, naming the id and the workspace."""
+        return read_resource(DataModel, DataModelReader(), DATA_MODEL, resource_name, id, workspace_id, account, opts)

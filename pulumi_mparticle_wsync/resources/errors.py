@@ -5,6 +5,7 @@
     ├── DuplicateIdError          the id is taken and adopt=True was not given
     ├── ObjectDeletedError        update of an object someone deleted outside Pulumi
     ├── DeleteRefusedError        the API refuses a delete (a pipeline still uses the object)
+    ├── ObjectNotFoundError       a ``.get()`` or a lookup of an object that does not exist
     └── OperationError            any other API or transport failure, with the resource named
 
 No message contains an input value: secrets cannot leak through them. Configuration
@@ -113,3 +114,7 @@ class DeleteRefusedError(ResourceError):
 
 class OperationError(ResourceError):
     pass
+
+
+class ObjectNotFoundError(ResourceError):
+    """A ``.get()`` or a lookup function asked for an object that does not exist."""

@@ -12,7 +12,7 @@ import pulumi.dynamic
 from ..models import FIELD_TRANSFORMATION
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import arguments_of, resource_options, resource_props
+from ._props import arguments_of, read_resource, resource_options, resource_props
 from .account import Account
 
 
@@ -34,6 +34,12 @@ class FieldMappingArgs:
 
 class FieldTransformationProvider(WarehouseSyncProvider):
     model = FIELD_TRANSFORMATION
+
+
+class FieldTransformationReader(FieldTransformationProvider):
+    """The provider of ``FieldTransformation.get``: it reads the object, and never changes or deletes it."""
+
+    read_only = True
 
 
 MappingInput = FieldMappingArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
@@ -78,4 +84,20 @@ class FieldTransformation(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=
                 FIELD_TRANSFORMATION, resource_name, arguments_of(FIELD_TRANSFORMATION, locals()), adopt=adopt
             ),
             resource_options(FIELD_TRANSFORMATION, opts),
+        )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> FieldTransformation:
+        """The field transformation ``id`` as the server holds it, read into the stack: every argument and server field
+        is an output, refreshed by ``pulumi refresh``; Pulumi never changes or deletes it (``pulumi destroy``
+        only forgets it). A missing field transformation fails the program, naming the id and the workspace."""
+        return read_resource(
+            FieldTransformation, FieldTransformationReader(), FIELD_TRANSFORMATION, resource_name, id, workspace_id,
+            account, opts,
         )

@@ -14,7 +14,7 @@ from ..models import PIPELINE, is_unknown
 from ..schema.pipeline import STATE as PIPELINE_STATE
 from ..state_layout import RESOURCE_MODULE
 from ._base import WarehouseSyncProvider
-from ._props import arguments_of, resource_options, resource_props
+from ._props import arguments_of, read_resource, resource_options, resource_props
 from ._stack_objects import STACK_OBJECTS, ObjectKey
 from .account import Account
 
@@ -84,6 +84,12 @@ class PipelineProvider(WarehouseSyncProvider):
             "opts=pulumi.ResourceOptions(delete_before_replace=True) to the Pipeline (the sync stops "
             "between the delete and the create). Otherwise pause another pipeline (paused=True) first"
         )
+
+
+class PipelineReader(PipelineProvider):
+    """The provider of ``Pipeline.get``: it reads the object, and never changes or deletes it."""
+
+    read_only = True
 
 
 BlockInput = Mapping[str, Any] | pulumi.Input[Mapping[str, Any]]
@@ -156,3 +162,16 @@ class Pipeline(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE.ki
             resource_props(PIPELINE, resource_name, arguments_of(PIPELINE, locals()), adopt=adopt),
             resource_options(PIPELINE, opts),
         )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Pipeline:
+        """The pipeline ``id`` as the server holds it, read into the stack: every argument and server field
+        is an output, refreshed by ``pulumi refresh``; Pulumi never changes or deletes it (``pulumi destroy``
+        only forgets it). A missing pipeline fails the program, naming the id and the workspace."""
+        return read_resource(Pipeline, PipelineReader(), PIPELINE, resource_name, id, workspace_id, account, opts)

@@ -53,11 +53,12 @@ from ._accounts import (
     moved_account,
     of_account,
 )
-from ._props import account_input
+from ._props import account_input, read_options, read_props
 from ._stack_objects import STACK_OBJECTS
 from .account import Account
 from .errors import (
     InvalidArgumentsError,
+    ObjectNotFoundError,
     OperationError,
     short_traceback,
     with_pulumi_advice,
@@ -164,6 +165,8 @@ class PipelineRunProvider(ResourceProvider):
     serialize_as_secret_always = False
     sleep: Sleep = staticmethod(time.sleep)
     clock: Clock = staticmethod(time.monotonic)
+    read_only = False
+    """The provider of ``PipelineRun.get``: it reads the run and starts none."""
 
     def configure(self, req: ConfigureRequest) -> None:
         _runtime.configure(req.config.get)
@@ -276,7 +279,7 @@ class PipelineRunProvider(ResourceProvider):
         keys = written if isinstance(written, list) else [f.name for f in PIPELINE_RUN.fields] + [PULUMI_NAME]
         inputs = {key: props[key] for key in keys if key in props and props[key] is not None}
         target = self._target(inputs, props)
-        run_id = int(props.get(RUN_ID) or id_.rsplit("/", 1)[-1])
+        run_id = int(props.get(RUN_ID) or _run_id_of(id_))
 
         def look(client: WarehouseSyncClient) -> Run | None:
             from ..client import NotFoundError
@@ -290,6 +293,11 @@ class PipelineRunProvider(ResourceProvider):
 
         run = self._call("read", target, look, run_id=run_id)
         if run is None:
+            if self.read_only and not isinstance(written, list):
+                raise ObjectNotFoundError(
+                    f"run {run_id} of {target.describe()} does not exist: there is no such pipeline; check the id "
+                    "(\"<pipeline id>/<run id>\") and the workspace (and the account) given to PipelineRun.get"
+                )
             return ReadResult("", {})
         timed_out = props.get(WAIT_TIMED_OUT) is True and run.active
         return ReadResult(id_, run_outputs(run, inputs, target.workspace, timed_out=timed_out), inputs)
@@ -459,6 +467,22 @@ class PipelineRunProvider(ResourceProvider):
             raise OperationError(f"{verb} {what} failed: {with_pulumi_advice(str(exc))}") from exc
 
 
+def _run_id_of(resource_id_: str) -> int:
+    """The run id in a PipelineRun's id (``<pipeline id>/<run id>``)."""
+    _, _, run = resource_id_.rpartition("/")
+    if not run.isdigit():
+        raise InvalidArgumentsError(
+            f"{resource_id_!r} is not a PipelineRun id: it is \"<pipeline id>/<run id>\", e.g. \"users-hourly/42\""
+        )
+    return int(run)
+
+
+class PipelineRunReader(PipelineRunProvider):
+    """The provider of ``PipelineRun.get``: it reads the run, and starts or forgets none."""
+
+    read_only = True
+
+
 def _not_on_demand(target: RunTarget, schedule_type: str) -> str:
     return (
         f"{target.describe()} has schedule type {schedule_type!r}, and only on-demand pipelines can be "
@@ -556,6 +580,29 @@ class PipelineRun(pulumi.dynamic.Resource, module=RESOURCE_MODULE, name=PIPELINE
             pulumi.Output.all(
                 self.pipeline_id, self.run_id, self.state, self.errors, self.wait_timed_out, self.wait
             ).apply(_fail_unfinished)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        workspace_id: pulumi.Input[str] | None = None,
+        account: Account | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> PipelineRun:
+        """The run ``id`` (``"<pipeline id>/<run id>"``) as the server holds it, read into the stack: refreshed
+        by ``pulumi refresh``; Pulumi starts no run for it and only forgets it (``pulumi destroy``). A missing
+        pipeline fails the program, naming it and the workspace."""
+        pipeline_id = pulumi.Output.from_input(id).apply(_pipeline_id_of)
+        keys = [output.name for output in PIPELINE_RUN.outputs] + [PIPELINE_ID, TRIGGERS, WAIT, TIMEOUT_MINUTES]
+        props = read_props(keys, workspace_id, account, **{PIPELINE_ID: pipeline_id})
+        resource = PipelineRun.__new__(PipelineRun)
+        pulumi.dynamic.Resource.__init__(resource, PipelineRunReader(), resource_name, props, read_options(id, opts))
+        return resource
+
+
+def _pipeline_id_of(resource_id_: str) -> str:
+    _run_id_of(resource_id_)  # a clear message for an id of another shape
+    return resource_id_.rpartition("/")[0]
 
 
 def _fail_unfinished(values: list[Any]) -> None:

@@ -41,11 +41,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def __init__(self) -> None:
         self.registered: dict[str, dict[str, Any]] = {}
+        self.read_ids: dict[str, str] = {}
+        """The id each resource read with ``.get()`` was read by."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered[args.name] = dict(args.inputs)
+        if args.resource_id:
+            self.read_ids[args.name] = args.resource_id
         inputs = reveal(without_provider(args.inputs))
-        object_id = inputs.get("resource_id") or f"{args.name}-0a1b2c3d"
+        object_id = args.resource_id or inputs.get("resource_id") or f"{args.name}-0a1b2c3d"
         outputs = {**SERVER_FIELDS, **inputs, "resource_id": object_id, "workspace_id": "1001"}
         if args.typ.endswith(":Pipeline"):
             outputs.update(state="active", partner_feed_id=48213)
@@ -277,6 +281,10 @@ def test_public_names() -> None:
             "Connection", "DataModel", "FieldTransformation", "Pipeline", "PipelineRun", "SnowflakeConfigArgs",
             "BigQueryConfigArgs", "RedshiftConfigArgs", "DatabricksConfigArgs", "FieldMappingArgs",
             "SyncModeArgs", "ScheduleArgs", "Account",
+            # Lookups (pulumi_mparticle_wsync/lookups.py): functions and the values they return.
+            "get_connection", "get_data_model", "get_field_transformation", "get_pipeline", "get_pipeline_status",
+            "list_pipelines", "ConnectionInfo", "DataModelInfo", "FieldTransformationInfo", "PipelineInfo",
+            "PipelineStatusInfo", "RunInfo",
         ]
     )
     assert mp.Pipeline._resource_type_name == "dynamic/mparticle:Pipeline"
@@ -290,6 +298,15 @@ def test_the_state_records_the_type_state_layout_names(resource: type[pulumi.dyn
 
 EU: dict[str, Any] = {"client_id": "eu-client", "client_secret": "eu-secret-4c1d", "workspace_id": "2002",
       "api_url": "https://api.mparticle.com", "auth_url": None}
+
+
+def provider_of(props: dict[str, Any]) -> Any:
+    """The provider object the engine would unpickle from the props."""
+    import base64
+
+    import dill
+
+    return dill.loads(base64.b64decode(props[PROVIDER_KEY]))
 
 
 @pulumi_test
@@ -319,3 +336,51 @@ def test_an_accounts_repr_leaves_the_secret_out() -> None:
     assert repr(mp.Account(**EU)) == (
         "Account(client_id='eu-client', workspace_id='2002', api_url='https://api.mparticle.com')")
 
+
+GETS = [
+    (mp.Connection, "ConnectionReader"), (mp.DataModel, "DataModelReader"),
+    (mp.FieldTransformation, "FieldTransformationReader"), (mp.Pipeline, "PipelineReader"),
+]
+
+
+@pytest.mark.parametrize(("resource", "reader"), GETS, ids=[g[1] for g in GETS])
+@pulumi_test
+def test_get_reads_the_object_by_id_with_a_read_only_provider(
+    mocks: RecordingMocks, resource: Any, reader: str
+) -> Any:
+    found = resource.get("found", "obj-1", workspace_id="2002", account=mp.Account(**EU))
+
+    def check(values: list[Any]) -> None:
+        object_id, workspace = values
+        assert mocks.read_ids == {"found": "obj-1"}
+        sent = without_provider(mocks.registered["found"])
+        assert {k: v for k, v in reveal(sent).items() if v is not None} == {
+            "workspace_id": "2002", "account": {k: v for k, v in EU.items() if v is not None}}
+        assert is_secret_at(sent, "account", "client_secret")
+        provider = provider_of(mocks.registered["found"])
+        assert type(provider).__name__ == reader and provider.read_only is True
+        assert (object_id, workspace) == ("obj-1", "1001")  # the mocks' answer
+        assert isinstance(found, resource)
+
+    return pulumi.Output.all(found.id, found.workspace_id).apply(check)
+
+
+@pulumi_test
+def test_a_runs_get_reads_pipeline_and_run_from_the_id(mocks: RecordingMocks) -> Any:
+    found = mp.PipelineRun.get("last", "users-hourly/42")
+
+    def check(_: Any) -> None:
+        assert mocks.read_ids == {"last": "users-hourly/42"}
+        sent = reveal(without_provider(mocks.registered["last"]))
+        assert {k: v for k, v in sent.items() if v is not None} == {"pipeline_id": "users-hourly"}
+        assert type(provider_of(mocks.registered["last"])).__name__ == "PipelineRunReader"
+
+    return found.id.apply(check)
+
+
+def test_the_gets_take_what_the_lookups_take() -> None:
+    import inspect
+
+    for resource in (mp.Connection, mp.DataModel, mp.FieldTransformation, mp.Pipeline, mp.PipelineRun):
+        parameters = list(inspect.signature(resource.get).parameters)
+        assert parameters == ["resource_name", "id", "workspace_id", "account", "opts"], resource
