@@ -330,3 +330,41 @@ def test_a_run_of_another_accounts_pipeline_is_not_judged_by_this_ones_schedule(
     there = provider.check({}, engine_props({"pipeline_id": "pipe", "account": account(second)}))
     assert [f.property for f in here.failures] == ["pipeline_id"]
     assert there.failures == []
+
+
+# --- what stays as it was -------------------------------------------------------------------------
+
+
+def test_a_resource_without_an_account_is_written_read_and_diffed_as_before(
+    providers: Providers, emulator: EmulatorHandle
+) -> None:
+    """No ``account`` key appears in the state of a resource without one, so a state written before
+    accounts existed is exactly what this version writes: no diff, no refresh change."""
+    inputs = samples.data_model(resource_id="users")
+    created = outs(providers.data_model.create(engine_props(inputs)))
+    assert "account" not in created and created["input_keys"] == sorted(inputs)
+    read = providers.data_model.read("users", {**created, PROVIDER_KEY: SERIALIZED})
+    assert read.inputs == inputs and outs(read) == created
+    diff = providers.data_model.diff("users", outs(read), engine_props(inputs))
+    assert (diff.changes, diff.replaces) == (False, [])
+
+
+def test_an_accounts_client_takes_the_stacks_retries_and_timeouts(
+    emulator: EmulatorHandle, second: EmulatorHandle, no_env_settings: None
+) -> None:
+    from pulumi_mparticle_wsync.resources import _runtime
+
+    configured({"mparticle:maxAttempts": "2", "mparticle:timeout": "7", "mparticle:maxRetryWait": "3",
+                "mparticle:apiUrl": emulator.url, "mparticle:clientId": "not-this-one"})
+    settings = _runtime.account_settings(account(second, workspace_id=None, auth_url=None))
+    assert (settings.client_id, settings.client_secret, settings.api_url) == (SECOND_CLIENT_ID, SECOND_SECRET,
+                                                                               second.url)
+    assert (settings.auth_url, settings.workspace_id) == ("https://sso.auth.mparticle.com", None)
+    assert (settings.max_attempts, settings.timeout, settings.max_retry_wait) == (2, 7.0, 3.0)
+    configured({"mparticle:maxAttempts": "many"})
+    with pytest.raises(ConfigurationError) as raised:
+        _runtime.account_settings(account(second))
+    assert str(raised.value) == (
+        "mparticle:maxAttempts must be a whole number (got 'many'); set it with `pulumi config set "
+        "mparticle:maxAttempts` or MPARTICLE_MAX_ATTEMPTS"
+    )
