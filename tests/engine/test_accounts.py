@@ -174,12 +174,13 @@ def test_two_accounts_one_stack_and_a_rotated_secret(
 
     preview = stack.preview()
     assert preview.result.change_summary == {"same": 3, "update": 2}, preview.output
-    updated = [line.strip() for line in preview.output.splitlines() if "(update)" in line or "[urn=" in line]
-    assert updated[1:] == [
-        "~ pulumi-python:dynamic/mparticle:Connection: (update)",
-        "[urn=urn:pulumi:test::wsync-test::pulumi-python:dynamic/mparticle:Connection::eu-wh]",
-        "~ pulumi-python:dynamic/mparticle:DataModel: (update)",
-        "[urn=urn:pulumi:test::wsync-test::pulumi-python:dynamic/mparticle:DataModel::eu-users]",
+    lines = [line.strip() for line in preview.output.splitlines() if "(update)" in line or "[urn=" in line]
+    updated = sorted(zip(lines[1::2], lines[2::2], strict=True))  # the engine shows them in either order
+    assert updated == [
+        ("~ pulumi-python:dynamic/mparticle:Connection: (update)",
+         "[urn=urn:pulumi:test::wsync-test::pulumi-python:dynamic/mparticle:Connection::eu-wh]"),
+        ("~ pulumi-python:dynamic/mparticle:DataModel: (update)",
+         "[urn=urn:pulumi:test::wsync-test::pulumi-python:dynamic/mparticle:DataModel::eu-users]"),
     ], preview.output
     assert "replace" not in preview.output
 
