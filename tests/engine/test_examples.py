@@ -187,6 +187,9 @@ def _seed_adoptable(emulator: EmulatorHandle) -> None:
     emulator.control.seed_object(ws, wire.DATA_MODELS, {
         "id": "legacy-model", "name": "Made in the UI", "type": "sql",
         "config": {"sql_query": "SELECT customer_id FROM main.crm.loyalty"}})
+    emulator.control.seed_object(ws, wire.DATA_MODELS, {
+        "id": "team-model", "name": "Another team's model", "type": "sql",
+        "config": {"sql_query": "SELECT account_id, region FROM main.sales.accounts"}})
 
 
 def _example_copy(example: str, destination: Path) -> Path:
@@ -215,8 +218,10 @@ def test_example(example: str, emulator: EmulatorHandle, tmp_path: Path) -> None
     assert up.result.summary.result == "succeeded"
     created = sum(_counts(emulator, emulator.workspace_id).values())
     managed = [r for r in stack.resources()
-               if r["type"].startswith("pulumi-python:dynamic/") and not r["type"].endswith(":PipelineRun")]
-    assert created == len(managed)
+               if r["type"].startswith("pulumi-python:dynamic/") and not r["type"].endswith(":PipelineRun")
+               and not r.get("external")]
+    read_only = [r for r in stack.resources() if r.get("external")]
+    assert created == len(managed) + len(read_only)
     if example == "on_demand_backfill":
         outputs = {key: value.value for key, value in up.result.outputs.items()}
         assert outputs["run_state"] == "success", outputs
@@ -225,11 +230,21 @@ def test_example(example: str, emulator: EmulatorHandle, tmp_path: Path) -> None
         adopted = emulator.control.get_object(emulator.workspace_id, wire.CONNECTIONS, "legacy-warehouse")
         assert adopted is not None and adopted["config"]["schema"] == "crm"
         assert emulator.control.count("POST") == 0
+        outputs = {key: value.value for key, value in up.result.outputs.items()}
+        assert outputs["team_model_sql"] == "SELECT account_id, region FROM main.sales.accounts"
+        assert outputs["team_model_state"] == "active"
+        assert [r["id"] for r in read_only] == ["team-model"]
     emulator.control.clear_log()
     assert set(stack.preview().result.change_summary) == {"same"}
-    assert emulator.control.requests() == []
+    if example == "adopt_existing":
+        # The lookup and the .get() read at every preview (docs/lookups-and-accounts.md): reads only.
+        seen = {(r.method, r.object_id) for r in emulator.control.requests() if r.collection != "token"}
+        assert seen == {("GET", "team-model")}, seen
+    else:
+        assert emulator.control.requests() == []
     stack.destroy()
-    assert sum(_counts(emulator, emulator.workspace_id).values()) == 0
+    remaining = [o["id"] for c in wire.COLLECTIONS for o in emulator.control.list_objects(emulator.workspace_id, c)]
+    assert remaining == [r["id"] for r in read_only], "destroy deletes what the stack manages, never a .get()"
     printed = "\n".join(stack.transcript)
     for value in EXAMPLE_CONFIG[example].values():
         if value.secret:
