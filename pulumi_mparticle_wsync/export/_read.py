@@ -17,12 +17,11 @@ reports but a client cannot send (a connection's state ``new``) is left to the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import schema, wire
+from .. import rules, schema, wire
 from ..models import MODELS, UNKNOWN, ResourceModel, same_value
 from ..models._common import as_int
 from ..schema import Block, Enum, Field, ListOf, ResourceSchema, Switch, WholeNumber, value_at
@@ -145,7 +144,7 @@ def plan_object(
     """The program's declaration of one served object, or why there can be none."""
     model = _MODEL_OF[resource.collection]
     object_id = served.get(wire.ID)
-    if not isinstance(object_id, str) or re.match(wire.ID_PATTERN, object_id) is None:
+    if not isinstance(object_id, str) or rules.id_problem(object_id) is not None:
         return LeftOut(resource, str(object_id), (
             "its id is not one a program can give as resource_id (1-64 letters, digits, - and _)",))
     problem = _unknown_variant(resource, served)

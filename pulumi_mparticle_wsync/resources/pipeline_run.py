@@ -37,7 +37,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .. import wire
+from .. import rules, wire
 from ..models import PIPELINE, account_problems, canonical_workspace_id, contains_unknown, is_unknown, same_value
 from ..schema import value_at
 from ..schema.pipeline import SCHEDULE_TYPES
@@ -105,14 +105,12 @@ class RunTarget:
 
 def _problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The arguments' problems, offline (unknown values pass): ``(argument, reason)`` pairs."""
-    import re
-
     problems: list[tuple[str, str]] = []
     pipeline_id = inputs.get(PIPELINE_ID)
     if pipeline_id is None:
         problems.append((PIPELINE_ID, "is required: pass the id of an on-demand Pipeline (pipeline.id)"))
     elif not is_unknown(pipeline_id) and (
-        not isinstance(pipeline_id, str) or re.fullmatch(wire.ID_PATTERN, pipeline_id) is None
+        not isinstance(pipeline_id, str) or rules.id_problem(pipeline_id) is not None
     ):
         problems.append((PIPELINE_ID, "must be a pipeline id (1-64 letters, digits, - and _): pass pipeline.id"))
     triggers = inputs.get(TRIGGERS)

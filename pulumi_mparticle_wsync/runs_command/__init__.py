@@ -108,7 +108,7 @@ def since_argument(text: str) -> datetime:
 
 
 def _pipeline_id(text: str) -> str:
-    if re.match(wire.ID_PATTERN, text) is None:
+    if rules.id_problem(text) is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a pipeline id (1-64 letters, digits, - and _)")
     return text
 
