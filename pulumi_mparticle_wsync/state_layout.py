@@ -6,21 +6,33 @@ states written by earlier versions: none may change.
 Type. Each resource's Pulumi type is ``pulumi-python:dynamic/mparticle:<Kind>`` (``resource_type``):
 the SDK's prefix for a dynamic resource, the module ``mparticle``, and the kind.
 
-Inputs are exactly what the user wrote (``check`` never adds anything), so the engine's own
-preview diff shows real changes, plus the engine's serialized provider under ``PROVIDER_KEY``
-(``user_inputs`` leaves it out). Besides its own arguments, every resource has inputs the server
-never sees: ``resource_id``, ``workspace_id``, ``adopt``, and ``pulumi_name`` (the Pulumi resource
-name, which generated ids start with; states written before 0.2 call it ``name_prefix``: read it
-with ``pulumi_name_of``). A resource given an ``Account`` also has ``account``: that account's
-credentials and URLs (``ACCOUNT_FIELDS``; the client secret is a secret), which ``refresh`` and
-``destroy`` use instead of the provider's settings. A resource without it uses the provider's
-settings (the stack's ``mparticle:*`` config), as before.
+Inputs are what the user wrote, so that the engine's own preview diff shows real changes, plus
+bookkeeping the provider needs. Keys starting with ``__`` are the engine's "internal" keys: a preview,
+``refresh --diff`` and policy packs never show them. Besides its own arguments, every resource has
+inputs the server never sees: ``resource_id``, ``workspace_id``, ``adopt``; and the bookkeeping:
+
+- ``__provider`` (``PROVIDER_KEY``): the engine's serialized dynamic provider;
+- ``__pulumi_name`` (``PULUMI_NAME``): the Pulumi resource name, which generated ids start with, set
+  by the resource class. Earlier versions wrote it as ``pulumi_name`` (or, earlier still,
+  ``name_prefix``), where every preview showed it: ``pulumi_name_of`` reads any of them, and a refresh
+  or update rewrites it under today's key;
+- ``secret_versions`` (``SECRET_VERSIONS``), on resources with a secret argument: per secret (its
+  dotted path, ``snowflake.password``) a number that ``check`` raises by one whenever the value
+  changes. Deliberately visible: a preview shows every secret as ``[secret]`` on both sides, so this
+  is what tells a reviewer that one changed (``~ snowflake.password: 1 => 2``). It is derived from
+  nothing but the count of changes, so it tells nothing about the value.
+
+A resource given an ``Account`` also has ``account``: that account's credentials and URLs
+(``ACCOUNT_FIELDS``; the client secret is a secret), which ``refresh`` and ``destroy`` use instead of
+the provider's settings. A resource without it uses the provider's settings (the stack's
+``mparticle:*`` config), as before.
 
 Outputs (``build_outputs``) are the server-computed fields, the inputs under the same keys, and:
 
 - ``resource_id``: the object's id (also the Pulumi id), whether chosen or generated;
 - ``workspace_id``: where the object lives (the argument, or the provider setting at create);
-- ``input_keys``: which inputs the user wrote, so that a read can rebuild them from the outputs.
+- ``__input_keys``: which inputs were written, so that a read can rebuild them from the outputs
+  (``input_keys`` in states of earlier versions: ``written_input_keys`` reads both).
 
 Generated ids are ``<name>-<8 hex>`` (``generate_id``): ``recover`` finds the object an
 interrupted create made by that shape (``is_generated_id``).
@@ -59,13 +71,19 @@ ACCOUNT_FIELDS: Final = (
     ACCOUNT_CLIENT_ID, ACCOUNT_CLIENT_SECRET, ACCOUNT_WORKSPACE_ID, ACCOUNT_API_URL, ACCOUNT_AUTH_URL,
 )
 """The keys of an ``account`` value (the unset ones are left out)."""
-PULUMI_NAME: Final = "pulumi_name"
+PULUMI_NAME: Final = "__pulumi_name"
 """The input holding the Pulumi resource name (set by the resource class, not by the user)."""
-LEGACY_PULUMI_NAME: Final = "name_prefix"
-"""What states written before 0.2 call ``PULUMI_NAME``; a refresh rewrites it under the new key."""
+LEGACY_PULUMI_NAMES: Final = ("pulumi_name", "name_prefix")
+"""What states of earlier versions call ``PULUMI_NAME``; rewritten under today's key."""
+SECRET_VERSIONS: Final = "secret_versions"
+"""The input counting the changes of each secret argument (``secret_versions``), visible in previews."""
+BOOKKEEPING_INPUTS: Final = (PULUMI_NAME, *LEGACY_PULUMI_NAMES, SECRET_VERSIONS)
+"""Inputs that are not arguments: the server and the argument checks never see them (``arguments``)."""
 
-INPUT_KEYS: Final = "input_keys"
-"""Output listing which inputs the user wrote, so ``read`` can rebuild them from the outputs."""
+INPUT_KEYS: Final = "__input_keys"
+"""Output listing which inputs were written, so ``read`` can rebuild them from the outputs."""
+LEGACY_INPUT_KEYS: Final = "input_keys"
+"""What states of earlier versions call ``INPUT_KEYS``."""
 
 _ID_SUFFIX_BYTES: Final = 4  # 8 hex characters
 
@@ -76,8 +94,34 @@ def resource_type(kind: str) -> str:
 
 
 def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The user's inputs: ``props`` without the engine's serialized provider."""
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+    """The inputs to keep: ``props`` without the engine's serialized provider, the Pulumi name under
+    today's key (``PULUMI_NAME``) whichever key an earlier version wrote it under."""
+    inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY and k not in LEGACY_PULUMI_NAMES}
+    name = pulumi_name_of(props)
+    if name:
+        inputs[PULUMI_NAME] = name
+    return inputs
+
+
+def arguments(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's arguments among ``inputs``: what the argument checks and the server see."""
+    return {k: v for k, v in inputs.items() if k != PROVIDER_KEY and k not in BOOKKEEPING_INPUTS}
+
+
+def bookkeeping(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The bookkeeping among ``inputs`` (the Pulumi name under today's key), kept by a refresh."""
+    kept = {k: inputs[k] for k in (SECRET_VERSIONS,) if inputs.get(k) is not None}
+    name = pulumi_name_of(inputs)
+    if name:
+        kept[PULUMI_NAME] = name
+    return kept
+
+
+def written_input_keys(outputs: Mapping[str, Any]) -> list[str] | None:
+    """The input keys an earlier create/update/read recorded in ``outputs``, under either key; ``None``
+    when there is no such record (the outputs of a bare ``.get()``)."""
+    keys = outputs.get(INPUT_KEYS, outputs.get(LEGACY_INPUT_KEYS))
+    return [str(k) for k in keys] if isinstance(keys, list) else None
 
 
 def build_outputs(
@@ -89,13 +133,17 @@ def build_outputs(
     outputs.update(inputs)
     outputs[RESOURCE_ID] = object_id
     outputs[WORKSPACE_ID] = inputs.get(WORKSPACE_ID, workspace)
+    outputs.pop(LEGACY_INPUT_KEYS, None)
     outputs[INPUT_KEYS] = sorted(inputs)
     return outputs
 
 
 def pulumi_name_of(props: Mapping[str, Any]) -> str:
-    """The Pulumi resource name recorded in a resource's inputs or outputs, under either key."""
-    return str(props.get(PULUMI_NAME) or props.get(LEGACY_PULUMI_NAME) or "")
+    """The Pulumi resource name recorded in a resource's inputs or outputs, under any key it had."""
+    for key in (PULUMI_NAME, *LEGACY_PULUMI_NAMES):
+        if props.get(key):
+            return str(props[key])
+    return ""
 
 
 def id_stem(pulumi_name: str, fallback: str) -> str:

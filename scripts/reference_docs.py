@@ -46,7 +46,7 @@ from pulumi_mparticle_wsync.schema import (
     WholeNumber,
     WorkspaceId,
 )
-from pulumi_mparticle_wsync.schema.common import ACCOUNT_BLOCK, ADOPT, COMMON_RULES, CREATE_ONLY, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.common import ACCOUNT_BLOCK, ADOPT, COMMON_RULES, CREATE_ONLY
 from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN, RunSchema
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
@@ -102,11 +102,6 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(text) for text in row) + " |" for row in rows]
     return lines
-
-
-def user_fields(fields: Iterable[Field]) -> list[Field]:
-    """The arguments a program writes (``pulumi_name`` is set by the resource class)."""
-    return [field for field in fields if field.name != PULUMI_NAME.name]
 
 
 def blocks(fields: Iterable[Field], prefix: str = "") -> Iterator[tuple[str, Field, Block]]:
@@ -200,9 +195,7 @@ def arguments_section(resource: ResourceSchema) -> list[str]:
         f"Pulumi `Output` (a `pulumi.Input`), except `{ADOPT.name}`'s. *replaces*: a change replaces the object; "
         "*server fills when omitted*: leaving it out leaves the value to the server (no change, no drift).",
         "",
-        *arguments_table(user_fields(resource.all_fields)),
-        "",
-        f"`{PULUMI_NAME.name}` is set by the resource class, not by you: {PULUMI_NAME.doc.split(': ', 1)[-1]}",
+        *arguments_table(resource.all_fields),
     ]
     return lines
 
@@ -211,7 +204,7 @@ def blocks_section(resource: ResourceSchema | RunSchema) -> list[str]:
     """Each block of the arguments (``Account``, which every resource takes, first)."""
     lines: list[str] = []
     fields = resource.all_fields if isinstance(resource, ResourceSchema) else resource.fields
-    for path, field, block in blocks(user_fields(fields)):
+    for path, field, block in blocks(fields):
         used_as = "each item of" if isinstance(field.type, ListOf) else "the value of"
         lines += ["", f"### `{block.title}`", "", f"{used_as.capitalize()} `{path.removesuffix('[]')}`.", ""]
         lines += arguments_table(block.fields)
@@ -309,7 +302,7 @@ def outputs_section(resource: ResourceSchema) -> list[str]:
         if output.is_variant_name:
             doc += " The name of the variant argument that is set."
         rows.append((code(output.name), code(output.python_type), doc))
-    create_only = listed([code(name) for name in sorted(CREATE_ONLY - {PULUMI_NAME.name})])
+    create_only = listed([code(name) for name in sorted(CREATE_ONLY)])
     return [
         "## Outputs",
         "",
@@ -347,7 +340,7 @@ def wire_rows(resource: ResourceSchema, fields: Iterable[Field],
     ``block``: the enclosing block's argument path as ``wire_path`` takes it, then its argument and
     wire paths as the table shows them (``[]`` after a list), each ending in ``.``; empty at the top."""
     dotted, shown, shown_wire = block
-    for field in user_fields(fields):
+    for field in fields:
         if field.wire is None:
             yield code(shown + field.name), "not sent", "", ""
             continue

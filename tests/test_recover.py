@@ -54,7 +54,7 @@ NOT_BEFORE = STARTED - timedelta(seconds=DEFAULT_CLOCK_SKEW_SECONDS)
 WORKSPACE = "1001"
 
 USERS_INPUTS: dict[str, Any] = {
-    "name": "Users", "sql_query": "SELECT email, plan FROM db.s.users", "pulumi_name": "users",
+    "name": "Users", "sql_query": "SELECT email, plan FROM db.s.users", "__pulumi_name": "users",
 }
 
 
@@ -136,7 +136,7 @@ def test_a_generated_id_needs_eight_lower_case_hex_digits() -> None:
 def test_one_matching_object_is_imported() -> None:
     pending = _pending(DATA_MODEL, "users", USERS_INPUTS)
     served = _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d")
-    unrelated = _served(DATA_MODEL, {**USERS_INPUTS, "pulumi_name": "orders"}, "orders-5e6f7a8b")
+    unrelated = _served(DATA_MODEL, {**USERS_INPUTS, "__pulumi_name": "orders"}, "orders-5e6f7a8b")
     decision = _decide(pending, unrelated, served)
     assert decision.outcome is Outcome.IMPORT
     assert decision.object_id == "users-1a2b3c4d"
@@ -208,9 +208,9 @@ def test_an_object_whose_content_differs_is_not_a_candidate_and_the_field_is_nam
 
 def test_an_object_two_pending_creates_would_record_is_recorded_for_neither() -> None:
     # "users" and "users/" generate ids of the same shape: one object cannot be what both made.
-    slash_inputs = {**USERS_INPUTS, "pulumi_name": "users/"}
+    slash_inputs = {**USERS_INPUTS, "__pulumi_name": "users/"}
     served = _served(DATA_MODEL, USERS_INPUTS, "users-1a2b3c4d")
-    orders_inputs = {**USERS_INPUTS, "pulumi_name": "orders"}
+    orders_inputs = {**USERS_INPUTS, "__pulumi_name": "orders"}
     decisions = without_double_claims([
         _decide(_pending(DATA_MODEL, "users", USERS_INPUTS), served),
         _decide(_pending(DATA_MODEL, "users/", slash_inputs), served),
@@ -241,7 +241,7 @@ def test_an_explicit_resource_id_created_before_the_update_was_not_this_create()
 
 def test_write_only_secrets_do_not_stop_a_match_and_served_fields_we_did_not_send_are_ignored() -> None:
     inputs = {
-        "name": "Warehouse", "pulumi_name": "warehouse",
+        "name": "Warehouse", "__pulumi_name": "warehouse",
         "snowflake": {"account_identifier": "acme", "region": "us-central1.gcp", "warehouse": "WH", "database": "DB",
                       "role": "SYNC", "user": "SYNC_USER", "password": "pw-recover-1",
                       "storage_integration": "mp_us1_1_2_s3"},
@@ -264,7 +264,7 @@ def _secret(value: Any) -> dict[str, str]:
 
 
 def test_pending_creates_of_our_types_are_read_with_their_secrets_revealed() -> None:
-    pipeline_inputs = {"name": "Sync", "pulumi_name": "sync", "partner_feed_key": _secret("feed-key-9"),
+    pipeline_inputs = {"name": "Sync", "__pulumi_name": "sync", "partner_feed_key": _secret("feed-key-9"),
                        "sync_mode": {"type": "full"}}
     exported = _deployment(
         {"type": "creating", "resource": _pending_resource(PIPELINE, "sync", pipeline_inputs)},
@@ -290,7 +290,7 @@ def test_an_encrypted_secret_cannot_be_revealed_and_the_error_says_what_to_set()
 
 def test_the_edit_records_imports_drops_creates_that_never_happened_and_keeps_everything_else() -> None:
     encrypted_key = {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "ciphertext": "v1:feed"}
-    orders_inputs = {**USERS_INPUTS, "name": "Orders", "pulumi_name": "orders"}
+    orders_inputs = {**USERS_INPUTS, "name": "Orders", "__pulumi_name": "orders"}
     imported = _pending_resource(DATA_MODEL, "users", USERS_INPUTS)
     imported["inputs"]["secret_note"] = encrypted_key  # secrets stay encrypted through the edit
     exported = _deployment(
@@ -320,7 +320,7 @@ def test_the_edit_records_imports_drops_creates_that_never_happened_and_keeps_ev
     assert outputs["created_on"] == served[wire.CREATED_ON]
     assert outputs["sql_query"] == USERS_INPUTS["sql_query"]
     assert outputs["secret_note"] == encrypted_key
-    assert outputs["input_keys"] == sorted([*USERS_INPUTS, "secret_note"])
+    assert outputs["__input_keys"] == sorted([*USERS_INPUTS, "secret_note"])
 
 
 def test_an_ambiguous_create_stays_pending_and_no_pending_operation_leaves_none_in_the_edit() -> None:
@@ -447,14 +447,14 @@ def test_decisions_read_the_workspace_of_each_pending_create(emulator: EmulatorH
                                  DATA_MODEL.to_wire(USERS_INPUTS, "users-1a2b3c4d"))
     emulator.control.seed_object(other_workspace, wire.DATA_MODELS,
                                  DATA_MODEL.to_wire(USERS_INPUTS, "users-5e6f7a8b"))
-    explicit = {**USERS_INPUTS, "pulumi_name": "explicit", "resource_id": "users-explicit"}
+    explicit = {**USERS_INPUTS, "__pulumi_name": "explicit", "resource_id": "users-explicit"}
     emulator.control.seed_object(emulator.workspace_id, wire.DATA_MODELS,
                                  DATA_MODEL.to_wire(explicit, "users-explicit"))
     ours = [
         _pending(DATA_MODEL, "users", USERS_INPUTS),
         _pending(DATA_MODEL, "users-elsewhere", {**USERS_INPUTS, "workspace_id": other_workspace}),
         _pending(DATA_MODEL, "explicit", explicit),
-        _pending(DATA_MODEL, "missing", {**USERS_INPUTS, "pulumi_name": "missing"}),
+        _pending(DATA_MODEL, "missing", {**USERS_INPUTS, "__pulumi_name": "missing"}),
     ]
     not_before = datetime.now(UTC) - timedelta(minutes=5)
     decisions = decide_all(ours, _deployment(), _config(emulator), not_before, {})

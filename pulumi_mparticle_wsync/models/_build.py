@@ -88,10 +88,8 @@ def _in_range(number: WholeNumber) -> AfterValidator:
 def _annotation(value_type: ValueType) -> Any:
     """The pydantic type of one value (the preview's unknown is let through by ``Maybe``)."""
     match value_type:
-        case Text(blank_ok=True):
-            inner: Any = str
         case Text(starts_with=prefix, starts_with_reason=reason) if prefix:
-            inner = Annotated[NonBlank, _prefixed(prefix, reason)]
+            inner: Any = Annotated[NonBlank, _prefixed(prefix, reason)]
         case Text():
             inner = NonBlank
         case Identifier():

@@ -29,7 +29,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .. import rules
-from ..state_layout import PULUMI_NAME
 
 UNKNOWN: Final[str] = _PULUMI_UNKNOWN
 """The engine's wire sentinel for a value not known yet (an output of a resource not created
@@ -273,7 +272,7 @@ def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel
 
 
 def _argument_names(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items() if name != PULUMI_NAME]
+    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 def model_label(model: type[BaseModel]) -> str:

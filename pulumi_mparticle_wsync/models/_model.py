@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from ..schema import Block, Field, ResourceSchema
 from ..schema.common import CREATE_ONLY, KEPT_WHEN_OMITTED
+from ..state_layout import arguments
 from . import _codec, _validate
 from ._build import args_model
 from ._common import Problem
@@ -47,8 +48,9 @@ class ResourceModel:
         return args_model(self.schema)
 
     def validate(self, inputs: Inputs) -> list[Problem]:
-        """Every problem with the inputs, offline; unknown values pass."""
-        return _validate.validate(self.schema, inputs)
+        """Every problem with the inputs' arguments (the bookkeeping is not checked), offline; unknown
+        values pass."""
+        return _validate.validate(self.schema, arguments(inputs))
 
     def to_wire(self, inputs: Inputs, object_id: str) -> dict[str, Any]:
         """Valid inputs and the object id -> the full request body for POST/PUT."""
@@ -72,7 +74,7 @@ class ResourceModel:
 
     @cached_property
     def compared_keys(self) -> tuple[str, ...]:
-        """Inputs that describe the object (pulumi_name and adopt only steer ``create``)."""
+        """Inputs that describe the object (``adopt`` only steers ``create``)."""
         return tuple(key for key in self.argument_keys if key not in CREATE_ONLY)
 
     @cached_property

@@ -33,16 +33,15 @@ from ..models import (
 from ..state_layout import (
     ACCOUNT,
     ADOPT,
-    INPUT_KEYS,
-    LEGACY_PULUMI_NAME,
-    PROVIDER_KEY,
-    PULUMI_NAME,
     RESOURCE_ID,
+    SECRET_VERSIONS,
     WORKSPACE_ID,
+    bookkeeping,
     build_outputs,
     generate_id,
     pulumi_name_of,
     user_inputs,
+    written_input_keys,
 )
 from . import _runtime
 from ._accounts import (
@@ -54,6 +53,8 @@ from ._accounts import (
     moved_account,
     of_account,
 )
+from ._listings import LISTINGS
+from ._review import describe_change, note, secret_versions
 from ._stack_objects import STACK_OBJECTS, ObjectKey
 from .errors import (
     DeleteRefusedError,
@@ -107,14 +108,12 @@ def _recorded_settings_hint(verb: str, error: Exception, account: AccountValues 
 
 
 def previous_inputs(model: ResourceModel, outputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs an earlier create/update/read stored, rebuilt from its outputs."""
-    keys = outputs.get(INPUT_KEYS)
-    if not isinstance(keys, list):  # a bare Get, or outputs written without input_keys
+    """The inputs an earlier create/update/read stored, rebuilt from its outputs (the Pulumi name
+    under today's key)."""
+    keys = written_input_keys(outputs)
+    if keys is None:  # a bare Get
         keys = [k for k in model.argument_keys if k not in model.unmanaged_when_omitted]
-    previous = {k: outputs[k] for k in keys if k in outputs and k != PROVIDER_KEY}
-    if LEGACY_PULUMI_NAME in previous:  # written before 0.2: kept under today's key from now on
-        previous.setdefault(PULUMI_NAME, previous.pop(LEGACY_PULUMI_NAME))
-    return previous
+    return user_inputs({k: outputs[k] for k in keys if k in outputs})
 
 
 class WarehouseSyncProvider(ResourceProvider):
@@ -133,9 +132,30 @@ class WarehouseSyncProvider(ResourceProvider):
     @short_traceback
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
+        inputs.pop(SECRET_VERSIONS, None)  # the provider's to count, never the program's
+        versions = secret_versions(self.model.secret_paths, user_inputs(_olds), inputs)
+        if versions is not None:
+            inputs[SECRET_VERSIONS] = versions
         failures = [CheckFailure(*f) for f in check_failures(self.model.validate(inputs), inputs)]
         failures += self._reference_failures(inputs)
+        if not _olds and not failures and inputs.get(ADOPT) is True and not self.read_only:
+            note(self._adoption_note(inputs))
         return CheckResult(inputs, failures)
+
+    def _adoption_note(self, inputs: Mapping[str, Any]) -> str:
+        """For a create with ``adopt=True``: the preview shows a create, but a live object may be overwritten."""
+        kind = self.model.kind
+        object_id = inputs.get(RESOURCE_ID)
+        shown_id = f"{object_id!r}" if isinstance(object_id, str) and not is_unknown(object_id) else "(its resource_id)"
+        workspace = canonical_workspace_id(inputs.get(WORKSPACE_ID))
+        if workspace is None and inputs.get(WORKSPACE_ID) is None and not contains_unknown(inputs.get(ACCOUNT)):
+            workspace = account_workspace(account_in(inputs))
+        where = f"workspace {workspace}" if workspace is not None else "its workspace"
+        return (
+            f"{kind} {pulumi_name_of(inputs)!r} has adopt=True: if {kind} {shown_id} already exists in {where}, "
+            "`pulumi up` takes it over and overwrites it with this program's values (a PUT of the whole object: "
+            "what the program leaves out is reset); otherwise it creates it. See docs/adopting.md."
+        )
 
     def _reference_failures(self, inputs: Mapping[str, Any]) -> list[CheckFailure]:
         """References to objects this stack holds in another workspace than this resource's.
@@ -185,7 +205,31 @@ class WarehouseSyncProvider(ResourceProvider):
         same_id = explicit_id is not None and (is_unknown(explicit_id) or explicit_id == _id)
         delete_first = bool(replaces) and same_id and WORKSPACE_ID not in replaces and ACCOUNT not in replaces
         self._note_diff(_id, _olds, news, replaced=bool(replaces), delete_first=delete_first)
+        if replaces and not self.read_only:
+            note(self._replacement_note(_id, _olds, news, replaces, delete_first=delete_first))
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first)
+
+    def _replacement_note(
+        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], *,
+        delete_first: bool,
+    ) -> str:
+        """Which arguments force the replacement, with their values when plain (the engine only says
+        ``replace``), and in which order it happens."""
+        secret_roots = {path[0] for path in self.model.secret_paths}
+        shown_news = dict(news)
+        if WORKSPACE_ID in replaces and news.get(WORKSPACE_ID) is None:
+            shown_news[WORKSPACE_ID] = account_workspace(account_in(news))  # the account's, or the setting
+        causes = ", ".join(describe_change(key, olds, shown_news, key in secret_roots) for key in replaces)
+        noun = self.model.schema.label.lower()
+        order = (
+            f"the {noun} {object_id!r} is deleted first, then created again (the new one takes the same id)"
+            if delete_first
+            else f"a new {noun} is created, then {object_id!r} is deleted"
+        )
+        return (
+            f"{self.model.kind} {pulumi_name_of(news) or pulumi_name_of(olds)!r} is replaced, not updated: "
+            f"{causes} cannot change in place, so {order}."
+        )
 
     def _note_diff(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], *, replaced: bool, delete_first: bool
@@ -313,15 +357,22 @@ class WarehouseSyncProvider(ResourceProvider):
         account = account_in(previous) or account_in(props)
         served = self._call(
             "read", id_, workspace,
-            lambda client: client.get(self.model.collection, id_, workspace_id=workspace),
+            lambda client: LISTINGS.read(client, self.model.collection, id_, workspace),
             account,
         )
         if served is None:
-            if self.read_only and not isinstance(props.get(INPUT_KEYS), list):
+            if self.read_only and written_input_keys(props) is None:
                 # A ``.get()`` of an object that is not there (a refresh, with outputs, drops it instead).
                 raise ObjectNotFoundError(self._missing_message(id_, workspace, account))
+            if not self.read_only:
+                note(
+                    f"{self.model.kind} {pulumi_name_of(props)!r}: {self._describe(id_, workspace, account)} was "
+                    "deleted outside Pulumi; the refresh removes it from the stack's state, and the next `pulumi up` "
+                    "creates it again."
+                )
             return ReadResult("", {})  # proven deleted outside Pulumi: the engine drops it from the state
         inputs = self.model.from_wire(served, previous)
+        inputs.update(bookkeeping(previous))
         if not self.read_only:
             key = self._key(workspace, id_, account)
             STACK_OBJECTS.hold(key, _resource_name(props))

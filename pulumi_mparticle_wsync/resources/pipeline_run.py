@@ -40,9 +40,19 @@ from pulumi.dynamic import (
 from .. import rules, wire
 from ..models import PIPELINE, account_problems, canonical_workspace_id, contains_unknown, is_unknown, same_value
 from ..schema import value_at
+from ..schema._declare import secret_paths
 from ..schema.pipeline import SCHEDULE_TYPES
 from ..schema.pipeline_run import DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, PIPELINE_RUN
-from ..state_layout import ACCOUNT, INPUT_KEYS, PULUMI_NAME, RESOURCE_MODULE, WORKSPACE_ID, user_inputs
+from ..state_layout import (
+    ACCOUNT,
+    INPUT_KEYS,
+    PULUMI_NAME,
+    RESOURCE_MODULE,
+    SECRET_VERSIONS,
+    WORKSPACE_ID,
+    user_inputs,
+    written_input_keys,
+)
 from . import _runtime
 from ._accounts import (
     AccountValues,
@@ -54,6 +64,7 @@ from ._accounts import (
     of_account,
 )
 from ._props import account_input, read_options, read_props
+from ._review import secret_versions
 from ._stack_objects import STACK_OBJECTS
 from .account import Account
 from .errors import (
@@ -74,6 +85,8 @@ SCHEDULE_TYPE_WIRE_PATH: Final = PIPELINE.schema.wire_path("schedule.type")
 # Polling while waiting: the first look soon (an emulator run takes seconds), then less often.
 FIRST_POLL_SECONDS: Final = 1.0
 POLL_GROWTH: Final = 1.5
+_SECRET_PATHS: Final = tuple(secret_paths(PIPELINE_RUN.fields))
+"""The run's secret arguments (its account's client secret), counted in ``secret_versions``."""
 MAX_POLL_SECONDS: Final = 15.0
 # A trigger refused because a run started just before it (a scheduled one): how often to wait and retry.
 MAX_TRIGGER_ATTEMPTS: Final = 3
@@ -174,6 +187,10 @@ class PipelineRunProvider(ResourceProvider):
     @short_traceback
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
+        inputs.pop(SECRET_VERSIONS, None)
+        versions = secret_versions(_SECRET_PATHS, user_inputs(_olds), inputs)
+        if versions is not None:
+            inputs[SECRET_VERSIONS] = versions
         failures = [CheckFailure(argument, reason) for argument, reason in _problems(inputs)]
         if not failures:
             failures += self._schedule_failures(inputs)
@@ -273,9 +290,9 @@ class PipelineRunProvider(ResourceProvider):
 
     @short_traceback
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        written = props.get(INPUT_KEYS)
-        keys = written if isinstance(written, list) else [f.name for f in PIPELINE_RUN.fields] + [PULUMI_NAME]
-        inputs = {key: props[key] for key in keys if key in props and props[key] is not None}
+        written = written_input_keys(props)
+        keys = written if written is not None else [f.name for f in PIPELINE_RUN.fields] + [PULUMI_NAME]
+        inputs = user_inputs({key: props[key] for key in keys if key in props and props[key] is not None})
         target = self._target(inputs, props)
         run_id = int(props.get(RUN_ID) or _run_id_of(id_))
 
@@ -291,7 +308,7 @@ class PipelineRunProvider(ResourceProvider):
 
         run = self._call("read", target, look, run_id=run_id)
         if run is None:
-            if self.read_only and not isinstance(written, list):
+            if self.read_only and written is None:
                 raise ObjectNotFoundError(
                     f"run {run_id} of {target.describe()} does not exist: there is no such pipeline; check the id "
                     "(\"<pipeline id>/<run id>\") and the workspace (and the account) given to PipelineRun.get"

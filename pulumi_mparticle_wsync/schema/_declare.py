@@ -23,9 +23,8 @@ Tag: TypeAlias = Literal["confirmed", "v1", "reconstructed"]
 
 @dataclass(frozen=True)
 class Text:
-    """A string. ``blank_ok``: an empty string is a value (otherwise it is refused)."""
+    """A string, not blank."""
 
-    blank_ok: bool = False
     starts_with: str = ""
     """A required prefix, and ``starts_with_reason`` the message when it is missing."""
     starts_with_reason: str = ""

@@ -19,12 +19,6 @@ RESOURCE_ID: Final = Field(
     wire=None,
     replaces=True,
 )
-PULUMI_NAME: Final = Field(
-    state_layout.PULUMI_NAME,
-    Text(blank_ok=True),
-    "The Pulumi resource name (set by the resource class, not by you): the stem of a generated id.",
-    wire=None,
-)
 WORKSPACE_ID: Final = Field(
     state_layout.WORKSPACE_ID,
     WorkspaceId(),
@@ -66,10 +60,10 @@ ADOPT: Final = Field(
     "`True` to take over an object that already exists (needs `resource_id`).",
     wire=None,
 )
-COMMON_FIELDS: Final = (NAME, RESOURCE_ID, PULUMI_NAME, WORKSPACE_ID, ACCOUNT, ADOPT)
+COMMON_FIELDS: Final = (NAME, RESOURCE_ID, WORKSPACE_ID, ACCOUNT, ADOPT)
 """The arguments every resource takes, in this order before its own."""
 
-CREATE_ONLY: Final = frozenset({PULUMI_NAME.name, ADOPT.name})
+CREATE_ONLY: Final = frozenset({ADOPT.name})
 """Arguments that only steer ``create``: they describe no object, so changing them is no change."""
 
 KEPT_WHEN_OMITTED: Final = frozenset({RESOURCE_ID.name, WORKSPACE_ID.name})

@@ -331,7 +331,7 @@ def test_read_snowflake_masked_password_capitalised_provider_server_filled_unkno
         "resource_id": "golden-sf",
         "snowflake": SNOWFLAKE,
         "workspace_id": "1001",
-        "input_keys": ["name", "resource_id", "snowflake"],
+        "__input_keys": ["name", "resource_id", "snowflake"],
         "service_provider": "snowflake",
         "state": "active",
         "status": "healthy",
@@ -385,7 +385,7 @@ def test_read_snowflake_masked_password_capitalised_provider_server_filled_unkno
             },
             "resource_id": "golden-sf",
             "workspace_id": "1001",
-            "input_keys": ["name", "resource_id", "snowflake"],
+            "__input_keys": ["name", "resource_id", "snowflake"],
         },
     )
 
@@ -421,7 +421,7 @@ def test_read_redshift_omitted_password_server_filled_default_port_state_given(
         "state": "active",
         "redshift": REDSHIFT,
         "workspace_id": "1001",
-        "input_keys": ["name", "redshift", "resource_id", "state"],
+        "__input_keys": ["name", "redshift", "resource_id", "state"],
     }
     result = serving(monkeypatch, api).connection.read("golden-rs", props(previous))
     assert result.id == "golden-rs"
@@ -463,7 +463,7 @@ def test_read_redshift_omitted_password_server_filled_default_port_state_given(
             },
             "resource_id": "golden-rs",
             "workspace_id": "1001",
-            "input_keys": ["name", "redshift", "resource_id", "state"],
+            "__input_keys": ["name", "redshift", "resource_id", "state"],
         },
     )
 
@@ -496,7 +496,7 @@ def test_read_unknown_service_provider_and_new_state(monkeypatch: pytest.MonkeyP
         "state": "active",
         "bigquery": BIGQUERY,
         "workspace_id": "1001",
-        "input_keys": ["bigquery", "name", "resource_id", "state"],
+        "__input_keys": ["bigquery", "name", "resource_id", "state"],
     }
     result = serving(monkeypatch, api).connection.read("golden-bq", props(previous))
     assert result.id == "golden-bq"
@@ -518,7 +518,7 @@ def test_read_unknown_service_provider_and_new_state(monkeypatch: pytest.MonkeyP
             "name": "BigQuery",
             "resource_id": "golden-bq",
             "workspace_id": "1001",
-            "input_keys": ["name", "resource_id", "state"],
+            "__input_keys": ["name", "resource_id", "state"],
         },
     )
 

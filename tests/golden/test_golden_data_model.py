@@ -115,7 +115,7 @@ def test_read_without_state_shows_the_servers_unknown_state(monkeypatch: pytest.
         "resource_id": "golden-model",
         "sql_query": SQL,
         "workspace_id": "1001",
-        "input_keys": ["name", "resource_id", "sql_query"],
+        "__input_keys": ["name", "resource_id", "sql_query"],
         "state": "active",
     }
     result = serving(monkeypatch, api).data_model.read("golden-model", props(previous))
@@ -146,7 +146,7 @@ def test_read_without_state_shows_the_servers_unknown_state(monkeypatch: pytest.
             "sql_query": "SELECT email, plan, updated_at FROM db.s.users",
             "resource_id": "golden-model",
             "workspace_id": "1001",
-            "input_keys": ["name", "resource_id", "sql_query"],
+            "__input_keys": ["name", "resource_id", "sql_query"],
         },
     )
 
@@ -162,7 +162,7 @@ def test_read_with_state_keeps_the_written_state_over_an_unknown_one(monkeypatch
         "sql_query": SQL,
         "state": "inactive",
         "workspace_id": "1001",
-        "input_keys": ["name", "sql_query", "state"],
+        "__input_keys": ["name", "sql_query", "state"],
     }
     result = serving(monkeypatch, api).data_model.read("golden-model", props(previous))
     assert result.id == "golden-model"
@@ -188,7 +188,7 @@ def test_read_with_state_keeps_the_written_state_over_an_unknown_one(monkeypatch
             "sql_query": "SELECT email, plan, updated_at FROM db.s.users",
             "resource_id": "golden-model",
             "workspace_id": "1001",
-            "input_keys": ["name", "sql_query", "state"],
+            "__input_keys": ["name", "sql_query", "state"],
         },
     )
 
@@ -199,7 +199,7 @@ def test_read_takes_the_v1_top_level_sql_query(monkeypatch: pytest.MonkeyPatch) 
         "/platform/v2/workspaces/1001/data-models/golden-model",
         {**served, "state": "active", "sql_query": "SELECT email FROM db.s.users"},
     )
-    previous = {"name": "Active users", "sql_query": SQL, "workspace_id": "1001", "input_keys": ["name", "sql_query"]}
+    previous = {"name": "Active users", "sql_query": SQL, "workspace_id": "1001", "__input_keys": ["name", "sql_query"]}
     result = serving(monkeypatch, api).data_model.read("golden-model", props(previous))
     assert_json(result.inputs, {"name": "Active users", "sql_query": "SELECT email FROM db.s.users"})
 

@@ -120,7 +120,7 @@ def test_read_literal_served_body(monkeypatch: pytest.MonkeyPatch) -> None:
     previous = {
         **INPUTS,
         "workspace_id": "1001",
-        "input_keys": ["mappings", "name", "resource_id"],
+        "__input_keys": ["mappings", "name", "resource_id"],
         "status": "healthy",
     }
     result = serving(monkeypatch, api).field_transformation.read("golden-ft", props(previous))
@@ -151,7 +151,7 @@ def test_read_literal_served_body(monkeypatch: pytest.MonkeyPatch) -> None:
             "mappings": mappings,
             "resource_id": "golden-ft",
             "workspace_id": "1001",
-            "input_keys": ["mappings", "name", "resource_id"],
+            "__input_keys": ["mappings", "name", "resource_id"],
         },
     )
 

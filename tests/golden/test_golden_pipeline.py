@@ -333,7 +333,7 @@ def test_read_masked_feed_key_server_resolved_feed_id_unknown_schedule_type(monk
     previous = {
         **EVENTS,
         "workspace_id": "1001",
-        "input_keys": sorted(EVENTS),
+        "__input_keys": sorted(EVENTS),
         "state": "active",
         "partner_feed_id": 48213,
     }
@@ -375,7 +375,7 @@ def test_read_masked_feed_key_server_resolved_feed_id_unknown_schedule_type(monk
             "partner_feed_id": 48213,
             **inputs,
             "workspace_id": "1001",
-            "input_keys": [
+            "__input_keys": [
                 "connection_id", "data_model_id", "data_plan_id", "data_plan_version", "environment",
                 "field_transformation_id", "name", "partner_feed_key", "pipeline_type", "resource_id",
                 "schedule", "sync_mode",
@@ -412,7 +412,7 @@ def test_read_omitted_feed_key_paused_outside_unknown_enums(monkeypatch: pytest.
     )
     written = {**ON_DEMAND, "partner_feed_key": FEED_KEY}
     del written["partner_feed_id"]
-    previous = {**written, "workspace_id": "1001", "input_keys": sorted(written), "partner_feed_id": 55555}
+    previous = {**written, "workspace_id": "1001", "__input_keys": sorted(written), "partner_feed_id": 55555}
     result = serving(monkeypatch, api).pipeline.read("golden-pipe-od", props(previous))
     assert result.id == "golden-pipe-od"
     inputs = {
@@ -440,7 +440,7 @@ def test_read_omitted_feed_key_paused_outside_unknown_enums(monkeypatch: pytest.
             "partner_feed_id": 55555,
             **inputs,
             "workspace_id": "1001",
-            "input_keys": [
+            "__input_keys": [
                 "connection_id", "data_model_id", "environment", "name", "partner_feed_key", "paused",
                 "pipeline_type", "resource_id", "schedule", "sync_mode",
             ],
@@ -466,7 +466,7 @@ def test_read_feed_id_managed_unknown_pipeline_type_and_state(monkeypatch: pytes
         },
     )
     previous = {**USER_ATTRIBUTES, "paused": False, "workspace_id": "1001",
-                "input_keys": sorted([*USER_ATTRIBUTES, "paused"])}
+                "__input_keys": sorted([*USER_ATTRIBUTES, "paused"])}
     result = serving(monkeypatch, api).pipeline.read("golden-pipe-ua", props(previous))
     assert result.id == "golden-pipe-ua"
     inputs = {
@@ -490,7 +490,7 @@ def test_read_feed_id_managed_unknown_pipeline_type_and_state(monkeypatch: pytes
             "partner_feed_id": 4242.0,
             **inputs,
             "workspace_id": "1001",
-            "input_keys": [
+            "__input_keys": [
                 "connection_id", "data_model_id", "environment", "name", "partner_feed_id", "paused",
                 "pipeline_type", "resource_id", "schedule", "sync_mode",
             ],

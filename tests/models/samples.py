@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
+
+from pulumi_mparticle_wsync.state_layout import PULUMI_NAME
 
 SNOWFLAKE_PASSWORD = "sf-pw-7d1c0e"
 REDSHIFT_PASSWORD = "rs-pw-91ab44"
@@ -45,6 +48,13 @@ def redshift() -> dict[str, Any]:
     }
 
 
+
+def _override(inputs: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+    """``inputs`` with ``overrides``; ``pulumi_name=`` sets the Pulumi name (kept under ``PULUMI_NAME``)."""
+    for key, value in overrides.items():
+        inputs[PULUMI_NAME if key == "pulumi_name" else key] = value
+
+
 def databricks() -> dict[str, Any]:
     return {"provider": "acme_share_provider", "catalog": "main", "schema": "crm"}
 
@@ -55,20 +65,20 @@ BLOCKS = {"snowflake": snowflake, "bigquery": bigquery, "redshift": redshift, "d
 def connection(block: str = "snowflake", **overrides: Any) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Analytics warehouse",
-        "pulumi_name": "warehouse",
+        "__pulumi_name": "warehouse",
         block: BLOCKS[block](),
     }
-    inputs.update(overrides)
+    _override(inputs, overrides)
     return inputs
 
 
 def data_model(**overrides: Any) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Active users",
-        "pulumi_name": "active-users",
+        "__pulumi_name": "active-users",
         "sql_query": "SELECT email, plan, updated_at FROM db.s.users",
     }
-    inputs.update(overrides)
+    _override(inputs, overrides)
     return inputs
 
 
@@ -85,8 +95,8 @@ def mappings() -> list[dict[str, Any]]:
 
 
 def field_transformation(**overrides: Any) -> dict[str, Any]:
-    inputs: dict[str, Any] = {"name": "Purchases", "pulumi_name": "purchases", "mappings": mappings()}
-    inputs.update(overrides)
+    inputs: dict[str, Any] = {"name": "Purchases", "__pulumi_name": "purchases", "mappings": mappings()}
+    _override(inputs, overrides)
     return inputs
 
 
@@ -103,7 +113,7 @@ def pipeline(
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": "Users hourly",
-        "pulumi_name": "users-hourly",
+        "__pulumi_name": "users-hourly",
         "pipeline_type": "user_attributes",
         "connection_id": connection_id,
         "data_model_id": data_model_id,
@@ -112,5 +122,5 @@ def pipeline(
         "schedule": schedule(),
         "environment": "production",
     }
-    inputs.update(overrides)
+    _override(inputs, overrides)
     return inputs

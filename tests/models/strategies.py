@@ -49,8 +49,6 @@ def ordered_timestamps() -> st.SearchStrategy[tuple[str, str]]:
 def common(draw: st.DrawFn) -> Inputs:
     inputs: Inputs = {"name": draw(text)}
     if draw(st.booleans()):
-        inputs["pulumi_name"] = draw(text)
-    if draw(st.booleans()):
         inputs["resource_id"] = draw(ids)
         if draw(st.booleans()):
             inputs["adopt"] = draw(st.booleans())

@@ -82,7 +82,7 @@ def fake_time(provider: PipelineRunProvider, emulator: EmulatorHandle, monkeypat
 
 
 def _inputs(**changes: Any) -> dict[str, Any]:
-    inputs: dict[str, Any] = {"pipeline_id": PIPELINE, "triggers": ["2026-12-01"], "pulumi_name": "backfill"}
+    inputs: dict[str, Any] = {"pipeline_id": PIPELINE, "triggers": ["2026-12-01"], "__pulumi_name": "backfill"}
     inputs.update(changes)
     return {key: value for key, value in inputs.items() if value is not None}
 
@@ -262,7 +262,7 @@ def test_stack_objects_hear_each_pipelines_schedule_type(emulator: EmulatorHandl
 
     STACK_OBJECTS.clear()
     pipeline = PipelineProvider()
-    olds = {"workspace_id": "1001", "pulumi_name": "pipe", "schedule": {"type": "on_demand", "start": "x"}}
+    olds = {"workspace_id": "1001", "__pulumi_name": "pipe", "schedule": {"type": "on_demand", "start": "x"}}
     pipeline.diff(PIPELINE, olds, engine_props({**olds, "schedule": {"type": "once", "start": "x"}}))
     assert STACK_OBJECTS.schedule_type("1001", PIPELINE) == "once"
     assert STACK_OBJECTS.workspaces_of(wire.PIPELINES, PIPELINE) == {"1001"}

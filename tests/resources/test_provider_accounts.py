@@ -276,7 +276,7 @@ def test_a_run_records_a_rotated_secret_without_any_call(second: EmulatorHandle,
     provider = PipelineRunProvider()
     provider.configure(ConfigureRequest(Config({"mparticle:maxRetryWait": "5"}, "test-project")))
     olds = {"pipeline_id": "p", "run_id": 7, "state": "success", "errors": [], "wait_timed_out": False,
-            "account": account(second), "workspace_id": "1001", "input_keys": ["account", "pipeline_id"]}
+            "account": account(second), "workspace_id": "1001", "__input_keys": ["account", "pipeline_id"]}
     news = {"pipeline_id": "p", "account": account(second, client_secret=ROTATED_SECRET)}
     diff = provider.diff("p/7", olds, engine_props(news))
     assert (diff.changes, diff.replaces) == (True, [])
@@ -342,7 +342,7 @@ def test_a_resource_without_an_account_is_written_read_and_diffed_as_before(
     accounts existed is exactly what this version writes: no diff, no refresh change."""
     inputs = samples.data_model(resource_id="users")
     created = outs(providers.data_model.create(engine_props(inputs)))
-    assert "account" not in created and created["input_keys"] == sorted(inputs)
+    assert "account" not in created and created["__input_keys"] == sorted(inputs)
     read = providers.data_model.read("users", {**created, PROVIDER_KEY: SERIALIZED})
     assert read.inputs == inputs and outs(read) == created
     diff = providers.data_model.diff("users", outs(read), engine_props(inputs))

@@ -69,7 +69,8 @@ def test_check_returns_the_inputs_exactly_as_written() -> None:
     inputs = samples.pipeline(paused=False, partner_feed_key=samples.FEED_KEY)
     result = PROVIDERS["pipeline"].check({}, news(inputs))
     assert result.failures == []
-    assert result.inputs == inputs  # nothing added: no defaults, no computed values
+    # nothing added (no defaults, no computed values) but the count of the secret's changes
+    assert result.inputs == {**inputs, "secret_versions": {"partner_feed_key": 1}}
 
 
 def test_check_reports_nested_failures_on_their_top_level_argument() -> None:
@@ -84,7 +85,7 @@ def test_check_reports_nested_failures_on_their_top_level_argument() -> None:
                       "column's type, one of timestamp, timestamp_ltz, timestamp_ntz, timestamp_tz, datetime, date, "
                       "timestamp_unixtime_ms, timestamp_unixtime_s"),
     ]
-    assert result.inputs == inputs
+    assert result.inputs == {**inputs, "secret_versions": {"partner_feed_key": 1}}
 
 
 def test_check_reports_top_level_failures_as_they_are() -> None:
@@ -122,7 +123,7 @@ def test_check_passes_unknowns_through(unknown: Any) -> None:
     inputs = samples.pipeline(connection_id=unknown, data_model_id=unknown)
     result = PIPELINE_PROVIDER.check({}, {**inputs, PROVIDER_KEY: unknown})
     assert result.failures == []
-    assert result.inputs == inputs
+    assert result.inputs == {**inputs, "secret_versions": {"partner_feed_key": 1}}
 
 
 PIPELINE_PROVIDER = PROVIDERS["pipeline"]

@@ -21,7 +21,7 @@ def test_check_and_diff_work_without_any_setting() -> None:
     providers = configured({})
     inputs = samples.pipeline()
     assert providers.pipeline.check({}, engine_props(inputs)).failures == []
-    outs = {**inputs, "resource_id": "p", "workspace_id": "1001", "input_keys": sorted(inputs)}
+    outs = {**inputs, "resource_id": "p", "workspace_id": "1001", "__input_keys": sorted(inputs)}
     assert providers.pipeline.diff("p", outs, engine_props(inputs)).changes is False
     with pytest.raises(ConfigurationError, match=r"mparticle:clientId.*MPARTICLE_CLIENT_ID"):
         providers.pipeline.create(engine_props(inputs))

@@ -57,7 +57,7 @@ def test_create_read_update_delete(
     inputs = sample()
 
     created = provider.create(engine_props(inputs))
-    assert created.id.startswith(f"{inputs['pulumi_name']}-")
+    assert created.id.startswith(f"{inputs['__pulumi_name']}-")
     assert stored(emulator, collection, created.id) is not None
     outs = created.outs or {}
     assert {k: outs[k] for k in inputs} == inputs

@@ -21,7 +21,7 @@ from .helpers import api_calls, engine_props, stored
 
 
 def _renamed(inputs: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
-    return {**inputs, "pulumi_name": name, **changes}
+    return {**inputs, "__pulumi_name": name, **changes}
 
 
 # --- 3. the duplicate-id hint, followed ------------------------------------------------------

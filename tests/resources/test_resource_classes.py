@@ -144,8 +144,8 @@ def test_args_classes_and_dicts_are_equivalent(mocks: RecordingMocks) -> Any:
         sent_args = without_provider(mocks.registered["with-args"])
         sent_dicts = without_provider(mocks.registered["with-dicts"])
         assert is_secret_at(sent_args, "partner_feed_key")
-        assert {**reveal(sent_args), "pulumi_name": None} == {**reveal(sent_dicts), "pulumi_name": None}
-        assert sent_args["pulumi_name"] == "with-args"
+        assert {**reveal(sent_args), "__pulumi_name": None} == {**reveal(sent_dicts), "__pulumi_name": None}
+        assert sent_args["__pulumi_name"] == "with-args"
         assert "paused" not in sent_args and "adopt" not in sent_args  # not written: not sent
         assert PIPELINE.validate(reveal(sent_args)) == []
 

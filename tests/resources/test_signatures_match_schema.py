@@ -33,7 +33,7 @@ import pytest
 from pulumi_mparticle_wsync import resources, schema
 from pulumi_mparticle_wsync.resources import account as account_module
 from pulumi_mparticle_wsync.schema import Block, Field, ListOf, ResourceSchema, ValueType
-from pulumi_mparticle_wsync.schema.common import ACCOUNT, ADOPT, CREATE_ONLY, KEPT_WHEN_OMITTED, PULUMI_NAME
+from pulumi_mparticle_wsync.schema.common import ACCOUNT, ADOPT, CREATE_ONLY, KEPT_WHEN_OMITTED
 from pulumi_mparticle_wsync.schema.pipeline_run import PIPELINE_RUN
 
 # What the constructor and the ``*Args`` classes annotate a value of each type with (its ``| None``
@@ -72,8 +72,6 @@ OUTPUT_TYPES: dict[type, str] = {
     ListOf: "list[dict[str, Any]]",
 }
 
-NOT_PARAMETERS = frozenset({PULUMI_NAME.name})
-"""Set by the resource class from the resource name, not by the program."""
 PLAIN = {ADOPT.name: "bool"}
 """Read by the constructor itself (``adopt=adopt``), so a plain value, never an ``Output``; default ``False``."""
 ONLY_ITS_CLASS = {ACCOUNT.name: "Account | None"}
@@ -198,7 +196,7 @@ def test_the_constructor_takes_the_schema_arguments(resource: ResourceSchema) ->
     # Its annotations stay strings (``from __future__ import annotations``), compared as written.
     parameters = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
     keyword_only = {name: p for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    declared = {f.name: f for f in resource.all_fields if f.name not in NOT_PARAMETERS}
+    declared = {f.name: f for f in resource.all_fields}
     given = {name: p for name, p in keyword_only.items() if name != "opts"}
     owner = f"{resource.kind}.__init__ (resources/{Path(str(module.__file__)).name})"
 
