@@ -9,6 +9,7 @@ to run it as ``python -m pulumi_mparticle_wsync.emulator --port 0`` instead (a r
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -37,6 +38,15 @@ def _emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emul
         handle = handle_for(server.url, settings)
         yield handle
         handle.control.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_listings() -> None:
+    """Each test starts as a new provider process: no listing of an earlier test (the session's one
+    emulator has the same URL in every test) serves its reads. Imported only if a test did."""
+    listings = sys.modules.get("pulumi_mparticle_wsync.resources._listings")
+    if listings is not None:
+        listings.LISTINGS.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ Every request goes through one retry loop (``_retry``); errors form one tree (``
 
 from ._auth import TokenCache
 from ._client import WarehouseSyncClient, clear_client_cache, get_client
+from ._listing import Listing
 from ._matching import differences
 from ._retry import RetryPolicy, Timing
 from ._routes import RouteProbe, forget_learned_routes
@@ -45,6 +46,7 @@ __all__ = [
     "ClientSettings",
     "ConfigurationError",
     "ConflictError",
+    "Listing",
     "NotFoundError",
     "PermissionDeniedError",
     "PipelineStatus",

@@ -10,12 +10,16 @@ unknown route) answers 404 to everything. So a 404 is taken as "the object is no
 when the same attempt lists the object's collection and the listing, a JSON array, lacks the
 id; otherwise the call raises ``UnconfirmedNotFoundError`` and nothing is dropped, deleted or
 created again. This costs one list request, and only when an object looks missing.
+
+A reader of many objects of a collection can take one ``listing`` and pass it to ``get`` as
+``absent_from`` for each object it lacks: a 404 then needs no listing of its own (``_listing``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -28,6 +32,7 @@ from .. import _constants as c
 from .. import wire
 from . import _run_calls
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
+from ._listing import WRITES, Listing, objects_by_id, paging_signal
 from ._matching import differences
 from ._responses import (
     display_path,
@@ -129,7 +134,11 @@ class WarehouseSyncClient:
     # --- collections ----------------------------------------------------------------------
 
     def list(self, collection: str, *, workspace_id: str | None = None) -> ObjectList:
-        """Every object of ``collection`` (a bare JSON array on the wire)."""
+        """Every object of ``collection`` (a bare JSON array on the wire).
+
+        An answer that is not an array of objects, or says it is one page of several
+        (``_listing.paging_signal``), raises ``APIError``.
+        """
         url = self._collection_url(collection, workspace_id)
         call = self._new_call()
         response = self._retrying(call, lambda: self._attempt(call, "GET", url))
@@ -137,22 +146,57 @@ class WarehouseSyncClient:
         body = json_body(response, call.scrubber)
         if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
             raise unexpected_shape(response, "a JSON array of objects", body)
+        if signal := paging_signal(response, len(body)):
+            raise _one_page_only(response, signal)
         return body
 
+    def listing(self, collection: str, *, workspace_id: str | None = None) -> Listing:
+        """Every object of ``collection`` by id, for a caller that reads several of them.
+
+        Stricter than ``list``: every object must have a string id, each id once. Anything else
+        raises ``WarehouseSyncError`` (``APIError`` for an answer not understood), after which the
+        caller should read its objects one by one with ``get``.
+        """
+        url = self._collection_url(collection, workspace_id)
+        writes_before = WRITES.count(url)
+        call = self._new_call()
+        response = self._retrying(call, lambda: self._attempt(call, "GET", url))
+        self._raise_for_error(response, call)
+        body = json_body(response, call.scrubber)
+        objects = objects_by_id(body)
+        if objects is None:
+            raise unexpected_shape(response, f"a JSON array of objects with distinct string {wire.ID!r}s", body)
+        if signal := paging_signal(response, len(objects)):
+            raise _one_page_only(response, signal)
+        return Listing(url, objects, writes_before)
+
     def get(
-        self, collection: str, object_id: str, *, workspace_id: str | None = None
+        self,
+        collection: str,
+        object_id: str,
+        *,
+        workspace_id: str | None = None,
+        absent_from: Listing | None = None,
     ) -> dict[str, Any] | None:
         """The object, or ``None`` when it is proven gone: a 404, and a listing of its collection without it.
 
+        ``absent_from``: a ``listing`` of the same collection that lacks the object, taken at any
+        time before; with it, a 404 needs no new listing (missing from both, the object is gone).
         A 404 the listing cannot confirm raises ``UnconfirmedNotFoundError``.
         """
         url = self._object_url(collection, object_id, workspace_id)
+        proven_by_listing = (
+            absent_from is not None
+            and absent_from.collection_url == self._collection_url(collection, workspace_id)
+            and object_id not in absent_from
+        )
         call = self._new_call()
 
         def attempt() -> dict[str, Any] | None:
             response = self._attempt(call, "GET", url)
             if response.status_code == 404:
-                self._prove_gone(call, response, collection, object_id, workspace_id)
+                if not proven_by_listing:
+                    self._prove_gone(call, response, collection, object_id, workspace_id)
                 return None
             self._raise_for_error(response, call)
             return expect_object(response, call.scrubber)
@@ -201,19 +245,20 @@ class WarehouseSyncClient:
                 raise self._with_auth_hint(error)
             return self._object_or_fetch(call, response, object_url)
 
-        try:
-            return self._retrying(call, attempt)
-        except ConflictError:
-            raise
-        except WarehouseSyncError as failure:
-            # The attempts are spent, but one of them may have been applied (a 5xx, a lost answer).
-            # Failing now would leave an object the caller never records: look once more.
-            if not (call.may_have_applied or isinstance(failure, ServerError)):
+        with self._writing(collection, workspace_id):
+            try:
+                return self._retrying(call, attempt)
+            except ConflictError:
                 raise
-            served = self._last_look(collection, object_id, workspace_id)
-            if served is None or differences(collection, body, served):
-                raise
-            return served
+            except WarehouseSyncError as failure:
+                # The attempts are spent, but one of them may have been applied (a 5xx, a lost answer).
+                # Failing now would leave an object the caller never records: look once more.
+                if not (call.may_have_applied or isinstance(failure, ServerError)):
+                    raise
+                served = self._last_look(collection, object_id, workspace_id)
+                if served is None or differences(collection, body, served):
+                    raise
+                return served
 
     def _last_look(self, collection: str, object_id: str, workspace_id: str | None) -> dict[str, Any] | None:
         """The object as served, or ``None`` when it is not there or cannot be read now."""
@@ -243,7 +288,8 @@ class WarehouseSyncClient:
             self._raise_for_error(response, call)
             return self._object_or_fetch(call, response, url)
 
-        return self._retrying(call, attempt)
+        with self._writing(collection, workspace_id):
+            return self._retrying(call, attempt)
 
     def delete(self, collection: str, object_id: str, *, workspace_id: str | None = None) -> bool:
         """DELETE the object: ``True`` when it was deleted, ``False`` when it was already gone.
@@ -263,7 +309,8 @@ class WarehouseSyncClient:
             self._raise_for_error(response, call)
             return True
 
-        return self._retrying(call, attempt)
+        with self._writing(collection, workspace_id):
+            return self._retrying(call, attempt)
 
     # --- pipeline runs (spec §7; what they do is in ``_run_calls``) ----------------------------
 
@@ -281,7 +328,8 @@ class WarehouseSyncClient:
         pipeline when it is proven gone, and ``APIError`` when neither path exists (run
         ``mparticle-wsync check-api`` then).
         """
-        return _run_calls.trigger(self, pipeline_id, workspace_id)
+        with self._writing(wire.PIPELINES, workspace_id):
+            return _run_calls.trigger(self, pipeline_id, workspace_id)
 
     def pipeline_status(self, pipeline_id: str, *, workspace_id: str | None = None) -> PipelineStatus:
         """The pipeline's status and latest run (``GET /pipelines/{id}/status``), in either shape.
@@ -395,6 +443,19 @@ class WarehouseSyncClient:
         return self._retrying(call, attempt)
 
     # --- one attempt ------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, collection: str, workspace_id: str | None) -> Iterator[None]:
+        """Around a write under the collection: ``WRITES`` counts it when it ends, applied or not."""
+        try:
+            yield
+        finally:
+            try:
+                collection_url = self._collection_url(collection, workspace_id)
+            except (ConfigurationError, ValueError):
+                pass  # no URL: nothing was sent
+            else:
+                WRITES.finished(collection_url)
 
     def _new_call(self, body: Any = None) -> _Call:
         return _Call(scrubber=self._scrubber.with_secrets(secret_values(body)))
@@ -543,6 +604,8 @@ class WarehouseSyncClient:
                         f"listing its collection, {listing}, did not answer a JSON array of objects with "
                         f"an {wire.ID!r} (got {_json_kind(body)})"
                     )
+                elif signal := paging_signal(response, len(body)):
+                    reason = f"listing its collection, {listing}, answered one page of several ({signal})"
                 else:
                     return next((item for item in body if item[wire.ID] == object_id), None)
         raise self._unconfirmed(
@@ -670,6 +733,15 @@ def _json_kind(body: Any) -> str:
     if isinstance(body, list):
         return "an array holding something other than objects with an id"
     return "null" if body is None else type(body).__name__
+
+
+def _one_page_only(response: httpx.Response, signal: str) -> APIError:
+    return APIError(
+        response.status_code,
+        response.request.method,
+        display_path(response.request),
+        [f"expected the whole collection as one JSON array, got one page of several ({signal})"],
+    )
 
 
 def _with_hint(error: APIError, hint: str) -> APIError:

@@ -97,7 +97,8 @@ TOKEN_ANSWER: Json = {"access_token": "golden-token", "expires_in": 28800, "toke
 
 @dataclass
 class LiteralApi:
-    """A fake API answering GET ``path`` with ``body`` (a literal), and any token request."""
+    """A fake API answering GET ``path`` with ``body`` (a literal), GET of the path's parent (its
+    collection) with ``[body]``, and any token request."""
 
     path: str
     body: Json
@@ -111,6 +112,9 @@ class LiteralApi:
         if request.method == "GET" and request.url.path == self.path:
             assert request.headers["Authorization"] == "Bearer golden-token"
             return httpx.Response(200, json=self.body)
+        if request.method == "GET" and request.url.path == self.path.rsplit("/", 1)[0]:
+            assert request.headers["Authorization"] == "Bearer golden-token"
+            return httpx.Response(200, json=[self.body])
         return httpx.Response(500, json={"statusCode": 500, "errors": [{"message": "not golden"}]})
 
     def transport(self) -> httpx.MockTransport:

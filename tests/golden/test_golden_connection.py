@@ -339,7 +339,7 @@ def test_read_snowflake_masked_password_capitalised_provider_server_filled_unkno
     result = serving(monkeypatch, api).connection.read("golden-sf", props(previous))
     assert [(s.method, s.path) for s in api.sent] == [
         ("POST", "/oauth/token"),
-        ("GET", "/platform/v2/workspaces/1001/connections/golden-sf"),
+        ("GET", "/platform/v2/workspaces/1001/connections"),  # the listing serves the read
     ]
     assert result.id == "golden-sf"
     assert_json(

@@ -121,7 +121,7 @@ def test_read_without_state_shows_the_servers_unknown_state(monkeypatch: pytest.
     result = serving(monkeypatch, api).data_model.read("golden-model", props(previous))
     assert [(s.method, s.path) for s in api.sent] == [
         ("POST", "/oauth/token"),
-        ("GET", "/platform/v2/workspaces/1001/data-models/golden-model"),
+        ("GET", "/platform/v2/workspaces/1001/data-models"),  # the listing serves the read
     ]
     assert result.id == "golden-model"
     assert_json(

@@ -126,7 +126,7 @@ def test_read_literal_served_body(monkeypatch: pytest.MonkeyPatch) -> None:
     result = serving(monkeypatch, api).field_transformation.read("golden-ft", props(previous))
     assert [(s.method, s.path) for s in api.sent] == [
         ("POST", "/oauth/token"),
-        ("GET", "/platform/v2/workspaces/1001/transformations/golden-ft"),
+        ("GET", "/platform/v2/workspaces/1001/transformations"),  # the listing serves the read
     ]
     assert result.id == "golden-ft"
     mappings = [

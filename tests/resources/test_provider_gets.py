@@ -17,6 +17,7 @@ from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.client import clear_client_cache
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
 from pulumi_mparticle_wsync.resources import ObjectNotFoundError
+from pulumi_mparticle_wsync.resources._listings import LISTINGS
 from pulumi_mparticle_wsync.resources._stack_objects import STACK_OBJECTS
 from pulumi_mparticle_wsync.resources.connection import ConnectionReader
 from pulumi_mparticle_wsync.resources.data_model import DataModelReader
@@ -86,6 +87,7 @@ def test_a_refresh_drops_an_object_proven_gone(seeded: EmulatorHandle) -> None:
     reader = configured(DataModelReader(), seeded)
     first = outs(reader.read("users", engine_props({})))
     seeded.control.delete_object("1001", wire.DATA_MODELS, "users")
+    LISTINGS.clear()  # the refresh is a later operation: a new provider process
     gone = reader.read("users", engine_props(first))
     assert (gone.id, gone.outs) == ("", {})
 

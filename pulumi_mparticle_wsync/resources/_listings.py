@@ -1,0 +1,113 @@
+"""Reads served by one listing of the object's collection, shared by the reads of a provider process.
+
+A ``refresh`` reads every object of the stack, at most 4 at once (the SDK's provider host); against
+the real API, where a call takes hundreds of milliseconds, one GET per object makes it slow. So a
+read lists the object's collection once and every read of that collection in the next
+``MAX_AGE_SECONDS`` takes its object from the listing. Reads of the same collection that arrive
+while the list request is under way wait for it: one request per collection, whatever the order.
+
+What a read returns is what ``client.get`` would have, as of the listing:
+
+- an object in the listing: a copy of it as listed;
+- an object the listing lacks: its own GET decides. It may be there all the same (the listing is
+  older, or the server omits it): it is read by that GET. Only a 404 of the GET, with the
+  listing lacking it, proves it gone (``None``): nothing else drops an object from the state;
+- a list request that fails, or answers something the client does not understand (an envelope,
+  one page of several: ``WarehouseSyncClient.listing``), is not retried by the following reads of
+  its collection for ``MAX_AGE_SECONDS``: they read their object by GET, as before listings.
+
+A single read costs what it did with GETs only: one request for an object that is there (the
+list), two for one that is gone (the list, and the GET's 404). The list is bigger than one object,
+which is why it is shared for a while rather than taken anew for each read.
+
+A listing is never served after a write to its collection made by this process (any client)
+finished: ``up --refresh`` reads, then writes, and a read after a write lists again. Listings are
+kept per account (client id and API URL), workspace and collection.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ..client import Listing, WarehouseSyncClient
+
+MAX_AGE_SECONDS: Final = 10.0
+"""How long a listing serves reads: a change made outside Pulumi longer ago than this is always seen.
+A refresh made of GETs spread its reads over as long (250 objects, 4 at once, 150 ms each: 9 s)."""
+
+_Key = tuple[str, str, str, str]
+"""(API URL, client id, workspace, collection)."""
+
+
+@dataclass
+class _Entry:
+    """One list request of a collection: under way until ``done`` is set; ``listing`` None if it failed."""
+
+    started: float
+    done: threading.Event = field(default_factory=threading.Event)
+    listing: Listing | None = None
+
+
+class Listings:
+    """The process's listings. Thread-safe; ``clock`` is for tests."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[_Key, _Entry] = {}
+
+    def read(
+        self, client: WarehouseSyncClient, collection: str, object_id: str, workspace: str
+    ) -> dict[str, Any] | None:
+        """The object as served, or ``None`` when proven gone: ``client.get``'s contract (and errors)."""
+        listing = self._listing(client, collection, workspace)
+        if listing is None:
+            return client.get(collection, object_id, workspace_id=workspace)
+        found = listing.find(object_id)
+        if found is not None:
+            return found
+        return client.get(collection, object_id, workspace_id=workspace, absent_from=listing)
+
+    def clear(self) -> None:
+        """Forget every listing (tests: a new engine operation)."""
+        with self._lock:
+            self._entries.clear()
+
+    def _listing(self, client: WarehouseSyncClient, collection: str, workspace: str) -> Listing | None:
+        key = (client.settings.api_url, client.settings.client_id, workspace, collection)
+        with self._lock:
+            entry = self._entries.get(key)
+            mine = entry is None or (entry.done.is_set() and not self._fresh(entry))
+            if mine:
+                entry = self._entries[key] = _Entry(self._clock())
+        assert entry is not None
+        if mine:
+            self._take(entry, client, collection, workspace)
+        else:
+            entry.done.wait()
+        return entry.listing
+
+    def _fresh(self, entry: _Entry) -> bool:
+        if self._clock() - entry.started >= MAX_AGE_SECONDS:
+            return False
+        return entry.listing is None or not entry.listing.written_since()
+
+    @staticmethod
+    def _take(entry: _Entry, client: WarehouseSyncClient, collection: str, workspace: str) -> None:
+        from ..client import WarehouseSyncError
+
+        try:
+            entry.listing = client.listing(collection, workspace_id=workspace)
+        except WarehouseSyncError:
+            entry.listing = None  # the reads fall back to GETs, which report any lasting problem
+        finally:
+            entry.done.set()
+
+
+LISTINGS = Listings()
+"""The process's one instance."""

@@ -1,0 +1,287 @@
+"""A refresh reads each collection with one list request; objects it lacks are read by their own GET.
+
+The stack: a connection, three data models and two pipelines, created by the providers; each
+test then refreshes it as a new engine operation would (a new provider process: a new token, no
+listing yet). The emulator's request log proves the calls, its contents that nothing changed.
+Before listings, a refresh of this stack was 1 token + 6 GETs.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pulumi.dynamic import CreateResult, ReadResult
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.client import clear_client_cache
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+from pulumi_mparticle_wsync.resources import OperationError
+from pulumi_mparticle_wsync.resources._base import WarehouseSyncProvider
+from pulumi_mparticle_wsync.resources._listings import LISTINGS
+from pulumi_mparticle_wsync.resources._stack_objects import STACK_OBJECTS
+from pulumi_mparticle_wsync.state_layout import PROVIDER_KEY
+
+from ..models import samples
+from .conftest import Providers
+from .helpers import SERIALIZED, engine_props
+from .listing_support import (
+    ListRewriter,
+    Rewrite,
+    first_page_with_cursor,
+    first_page_with_link,
+    omitting,
+    use_transport,
+    wrapped,
+)
+
+TOKEN = ("POST", "/oauth/token", 200)
+MODELS = ("model-1", "model-2", "model-3")
+PIPELINES = ("pipe-1", "pipe-2")
+LISTS = [("GET", wire.CONNECTIONS, 200), ("GET", wire.DATA_MODELS, 200), ("GET", wire.PIPELINES, 200)]
+
+
+@dataclass(frozen=True)
+class Resource:
+    provider: WarehouseSyncProvider
+    collection: str
+    created: CreateResult
+    inputs: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.created.id
+
+    def state(self) -> dict[str, Any]:
+        return {**(self.created.outs or {}), PROVIDER_KEY: SERIALIZED}
+
+
+Stack = dict[str, Resource]
+
+
+@pytest.fixture
+def stack(providers: Providers, emulator: EmulatorHandle) -> Stack:
+    resources: list[Resource] = []
+
+    def create(provider: WarehouseSyncProvider, collection: str, inputs: dict[str, Any]) -> None:
+        resources.append(Resource(provider, collection, provider.create(engine_props(inputs)), inputs))
+
+    create(providers.connection, wire.CONNECTIONS, samples.connection(resource_id="warehouse"))
+    for number, object_id in enumerate(MODELS, 1):
+        create(providers.data_model, wire.DATA_MODELS,
+               samples.data_model(resource_id=object_id, pulumi_name=object_id, name=f"Model {number}"))
+    for number, object_id in enumerate(PIPELINES, 1):
+        create(providers.pipeline, wire.PIPELINES,
+               samples.pipeline("warehouse", MODELS[number - 1], resource_id=object_id, pulumi_name=object_id,
+                                paused=True))
+    new_operation(emulator)
+    return {resource.id: resource for resource in resources}
+
+
+def new_operation(emulator: EmulatorHandle) -> None:
+    """What a new engine operation starts with: a new provider process, an empty request log."""
+    clear_client_cache()
+    LISTINGS.clear()
+    STACK_OBJECTS.clear()
+    emulator.control.clear_log()
+
+
+def refresh(stack: Stack) -> dict[str, ReadResult]:
+    """Read every resource, in the order the engine created them."""
+    return {object_id: r.provider.read(object_id, r.state()) for object_id, r in stack.items()}
+
+
+def logged(emulator: EmulatorHandle) -> list[tuple[str, str, int]]:
+    """(method, path below the workspace, status); the token call as its own path."""
+    base = f"/platform/v2/workspaces/{emulator.workspace_id}/"
+    return [(r.method, r.path.removeprefix(base), r.status) for r in emulator.control.requests()]
+
+
+def served(emulator: EmulatorHandle) -> dict[str, list[dict[str, Any]]]:
+    return {c: emulator.control.list_objects(emulator.workspace_id, c) for c in wire.COLLECTIONS}
+
+
+def assert_unchanged(stack: Stack, results: dict[str, ReadResult], *, except_ids: tuple[str, ...] = ()) -> None:
+    """Each read kept its resource, with the outputs its create recorded and no diff."""
+    for object_id, resource in stack.items():
+        if object_id in except_ids:
+            continue
+        result = results[object_id]
+        assert (result.id, result.outs) == (object_id, resource.created.outs), object_id
+        assert resource.provider.diff(object_id, result.outs or {}, engine_props(resource.inputs)).changes is False
+
+
+# --- (1) one list per collection ------------------------------------------------------------------
+
+
+def test_a_refresh_lists_each_collection_once(stack: Stack, emulator: EmulatorHandle) -> None:
+    before = served(emulator)
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    assert logged(emulator) == [TOKEN, *LISTS]  # was 1 token + 6 GETs
+    assert served(emulator) == before
+    assert STACK_OBJECTS.workspaces_of(wire.DATA_MODELS, "model-2") == {emulator.workspace_id}
+
+
+def test_concurrent_reads_of_a_collection_share_one_list_request(stack: Stack, emulator: EmulatorHandle) -> None:
+    """Four reads at once (the provider host's limit) while the list request is slow: they all wait for it."""
+    emulator.control.add_fault("latency", method="GET", path_regex=f"/{wire.DATA_MODELS}$", latency_ms=300)
+    models = [stack[object_id] for object_id in MODELS]
+    start = threading.Barrier(len(models))
+
+    def read(resource: Resource) -> ReadResult:
+        start.wait()
+        return resource.provider.read(resource.id, resource.state())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(MODELS, pool.map(read, models), strict=True))
+    assert_unchanged({object_id: stack[object_id] for object_id in MODELS}, results)
+    assert logged(emulator) == [TOKEN, ("GET", wire.DATA_MODELS, 200)]
+
+
+# --- (2) objects the listing lacks ----------------------------------------------------------------
+
+
+def test_an_object_deleted_out_of_band_is_dropped_after_its_own_get_answers_404(
+    stack: Stack, emulator: EmulatorHandle
+) -> None:
+    emulator.control.delete_object(emulator.workspace_id, wire.DATA_MODELS, "model-3")
+    before = served(emulator)
+    results = refresh(stack)
+    assert (results["model-3"].id, results["model-3"].outs) == ("", {})  # the engine drops it from the state
+    assert_unchanged(stack, results, except_ids=("model-3",))
+    # The listing lacks it and so does its GET: that is the proof, no second listing needed.
+    assert logged(emulator) == [TOKEN, *LISTS[:2], ("GET", f"{wire.DATA_MODELS}/model-3", 404), LISTS[2]]
+    assert served(emulator) == before
+
+
+def test_an_object_the_listing_omits_but_the_server_holds_is_kept(
+    stack: Stack, emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_transport(monkeypatch, ListRewriter(omitting("model-2")))
+    results = refresh(stack)
+    assert_unchanged(stack, results)  # model-2 too: read by its GET
+    assert logged(emulator) == [TOKEN, *LISTS[:2], ("GET", f"{wire.DATA_MODELS}/model-2", 200), LISTS[2]]
+
+
+def test_an_object_the_listing_omits_whose_get_fails_is_an_error_not_a_deletion(
+    stack: Stack, emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_transport(monkeypatch, ListRewriter(omitting("model-2")))
+    emulator.control.add_fault("error", method="GET", path_regex="/model-2$", status=403)
+    model = stack["model-2"]
+    with pytest.raises(OperationError, match=r"^read DataModel 'model-2' in workspace 1001 failed: GET .* -> 403"):
+        model.provider.read(model.id, model.state())
+    assert logged(emulator) == [TOKEN, LISTS[1], ("GET", f"{wire.DATA_MODELS}/model-2", 403)]
+    assert emulator.control.get_object(emulator.workspace_id, wire.DATA_MODELS, "model-2") is not None
+
+
+# --- (3) objects the stack does not hold ----------------------------------------------------------
+
+
+def test_objects_listed_that_the_stack_does_not_hold_change_nothing(stack: Stack, emulator: EmulatorHandle) -> None:
+    emulator.control.seed_object(
+        emulator.workspace_id, wire.DATA_MODELS,
+        {wire.ID: "someone-elses", wire.NAME: "Theirs", "config": {"sql_query": "SELECT email FROM db.s.theirs"}},
+    )
+    emulator.control.clear_log()
+    before = served(emulator)
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    assert logged(emulator) == [TOKEN, *LISTS]
+    assert served(emulator) == before
+    assert STACK_OBJECTS.workspaces_of(wire.DATA_MODELS, "someone-elses") == set()
+
+
+# --- (4) a list that fails or is not understood: each object by its own GET -----------------------
+
+
+BY_GET = [TOKEN, LISTS[0]] + [("GET", f"{wire.DATA_MODELS}/{m}", 200) for m in MODELS] + [LISTS[2]]
+
+
+@pytest.mark.parametrize(
+    "rewrite", [wrapped, first_page_with_link, first_page_with_cursor], ids=["wrapped", "link-header", "cursor-header"]
+)
+def test_a_list_answer_not_understood_falls_back_to_one_get_per_object(
+    stack: Stack, emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch, rewrite: Rewrite
+) -> None:
+    use_transport(monkeypatch, ListRewriter(rewrite, (wire.DATA_MODELS,)))
+    results = refresh(stack)
+    assert_unchanged(stack, results)  # model-2 and model-3, missing from the one page, are not dropped
+    assert logged(emulator) == [*BY_GET[:2], LISTS[1], *BY_GET[2:]]
+
+
+@pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
+def test_a_failing_list_falls_back_to_one_get_per_object(
+    stack: Stack, emulator: EmulatorHandle, status: int, attempts: int
+) -> None:
+    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.DATA_MODELS}$", status=status, retry_after=0)
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    # The failed listing is not taken again by the other reads of the collection.
+    assert logged(emulator) == [*BY_GET[:2], *[("GET", wire.DATA_MODELS, status)] * attempts, *BY_GET[2:]]
+
+
+# --- (5) drift --------------------------------------------------------------------------------------
+
+
+def test_drift_is_seen_exactly(stack: Stack, emulator: EmulatorHandle) -> None:
+    emulator.control.edit_object(emulator.workspace_id, wire.DATA_MODELS, "model-2", {wire.NAME: "Renamed in the UI"})
+    emulator.control.edit_object(emulator.workspace_id, wire.PIPELINES, "pipe-1", {wire.STATE: "active"})
+    emulator.control.clear_log()
+    results = refresh(stack)
+    assert_unchanged(stack, results, except_ids=("model-2", "pipe-1"))
+    model, pipe = stack["model-2"], stack["pipe-1"]
+    assert results["model-2"].inputs == {**model.inputs, "name": "Renamed in the UI"}
+    assert results["pipe-1"].inputs == {**pipe.inputs, "paused": False}
+    for resource in (model, pipe):
+        diff = resource.provider.diff(resource.id, results[resource.id].outs or {}, engine_props(resource.inputs))
+        assert diff.changes is True
+    assert logged(emulator) == [TOKEN, *LISTS]
+
+
+# --- (6) one object of a kind costs what it did ---------------------------------------------------
+
+
+def test_a_single_object_costs_one_request_as_before(stack: Stack, emulator: EmulatorHandle) -> None:
+    connection = stack["warehouse"]
+    assert connection.provider.read(connection.id, connection.state()).outs == connection.created.outs
+    assert logged(emulator) == [TOKEN, LISTS[0]]  # was the GET of the object
+
+
+def test_a_single_deleted_object_costs_two_requests_as_before(stack: Stack, emulator: EmulatorHandle) -> None:
+    emulator.control.delete_object(emulator.workspace_id, wire.CONNECTIONS, "warehouse")
+    emulator.control.clear_log()
+    connection = stack["warehouse"]
+    assert connection.provider.read(connection.id, connection.state()).id == ""
+    # Was its GET (404) and a listing to prove it; now the listing and the GET.
+    assert logged(emulator) == [TOKEN, LISTS[0], ("GET", f"{wire.CONNECTIONS}/warehouse", 404)]
+
+
+# --- a listing never hides a write of this process ------------------------------------------------
+
+
+def test_a_read_after_a_write_of_the_collection_lists_again_and_sees_the_write(
+    stack: Stack, emulator: EmulatorHandle
+) -> None:
+    """``up --refresh``: the refresh reads, then the update writes; a later read must not be served the old listing."""
+    model_1, model_2 = stack["model-1"], stack["model-2"]
+    model_1.provider.read(model_1.id, model_1.state())
+    renamed = {**model_2.inputs, "name": "Renamed by the program"}
+    model_2.provider.update(model_2.id, model_2.created.outs or {}, engine_props(renamed))
+    read = model_2.provider.read(model_2.id, model_2.state())
+    assert (read.inputs or {})["name"] == "Renamed by the program"
+    assert logged(emulator) == [
+        TOKEN, LISTS[1], ("PUT", f"{wire.DATA_MODELS}/model-2", 200), LISTS[1]
+    ]
+
+
+def test_a_write_of_another_collection_keeps_the_listing(stack: Stack, emulator: EmulatorHandle) -> None:
+    model_1, model_2, pipe = stack["model-1"], stack["model-2"], stack["pipe-1"]
+    model_1.provider.read(model_1.id, model_1.state())
+    pipe.provider.update(pipe.id, pipe.created.outs or {}, engine_props({**pipe.inputs, "name": "Renamed"}))
+    model_2.provider.read(model_2.id, model_2.state())
+    assert logged(emulator) == [TOKEN, LISTS[1], ("PUT", f"{wire.PIPELINES}/pipe-1", 200)]
