@@ -6,9 +6,10 @@ sides. So the provider makes the rest visible itself:
 
 - ``secret_versions`` (an input, see ``state_layout``): a changed secret shows as
   ``~ snowflake.password: 1 => 2`` where it would show nothing;
-- notes: lines on the provider's stderr, which the engine prints among the stack's diagnostics (and
-  in ``--json`` output under ``diagnostics``), each naming the resource: which property forces a
-  replacement, that a create with ``adopt=True`` may overwrite a live object, that a refresh found an
+- notes: lines on the provider's stdout, which the engine prints as the stack's "info" diagnostics
+  (in a plain preview's text under "Diagnostics:", on stderr with ``--diff``, and under
+  ``diagnostics`` in ``--json``), each naming the resource: which property forces a replacement,
+  that a create with ``adopt=True`` may overwrite a live object, that a refresh found an
   object deleted outside Pulumi.
 """
 
@@ -54,8 +55,9 @@ def secret_versions(
 
 
 def note(text: str) -> None:
-    """Print ``text`` where the engine shows it: among the diagnostics of the operation."""
-    print(f"{NOTE_PREFIX} {text}", file=sys.stderr, flush=True)
+    """Print ``text`` where the engine shows it: among the diagnostics of the operation. (The host wrote
+    its port on stdout before serving any call; the engine logs every later line.)"""
+    print(f"{NOTE_PREFIX} {text}", file=sys.stdout, flush=True)
 
 
 def describe_change(key: str, olds: Mapping[str, Any], news: Mapping[str, Any], secret: bool) -> str:

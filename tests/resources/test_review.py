@@ -119,7 +119,7 @@ def test_a_create_with_adopt_says_a_live_object_may_be_overwritten(
 ) -> None:
     inputs = samples.data_model(resource_id="users", adopt=True)
     providers.data_model.check({}, engine_props(inputs))
-    assert _notes(capsys.readouterr().err) == [
+    assert _notes(capsys.readouterr().out) == [
         "DataModel 'active-users' has adopt=True: if DataModel 'users' already exists in workspace 1001, "
         "`pulumi up` takes it over and overwrites it with this program's values (a PUT of the whole object: "
         "what the program leaves out is reset); otherwise it creates it. See docs/adopting.md."
@@ -132,7 +132,7 @@ def test_adopt_says_nothing_once_the_resource_exists_or_without_adopt(
     inputs = samples.data_model(resource_id="users", adopt=True)
     providers.data_model.check(inputs, engine_props(inputs))
     providers.data_model.check({}, engine_props(samples.data_model(resource_id="users")))
-    assert _notes(capsys.readouterr().err) == []
+    assert _notes(capsys.readouterr().out) == []
 
 
 def test_a_replacement_names_the_argument_that_forces_it(
@@ -145,7 +145,7 @@ def test_a_replacement_names_the_argument_that_forces_it(
     providers.data_model.diff("users", dict(created.outs or {}), engine_props({**inputs, "resource_id": "people"}))
     providers.data_model.diff("users", dict(created.outs or {}), engine_props({**inputs, "workspace_id": "2002"}))
 
-    assert _notes(capsys.readouterr().err) == [
+    assert _notes(capsys.readouterr().out) == [
         "DataModel 'active-users' is replaced, not updated: resource_id (\"users\" => \"people\") cannot change "
         "in place, so a new data model is created, then 'users' is deleted.",
         "DataModel 'active-users' is replaced, not updated: workspace_id (\"1001\" => \"2002\") cannot change "
@@ -162,7 +162,7 @@ def test_a_replacement_keeping_its_id_says_the_old_object_goes_first(
     providers.pipeline.diff("sync", olds, engine_props({**inputs, "pipeline_type": "events",
                                                          "field_transformation_id": "ft"}))
 
-    assert _notes(capsys.readouterr().err) == [
+    assert _notes(capsys.readouterr().out) == [
         "Pipeline 'users-hourly' is replaced, not updated: pipeline_type (\"user_attributes\" => \"events\") "
         "cannot change in place, so the pipeline 'sync' is deleted first, then created again (the new one takes "
         "the same id)."
@@ -174,7 +174,7 @@ def test_a_warehouse_switch_names_the_blocks_without_their_values(
 ) -> None:
     olds = {**samples.connection(), "workspace_id": "1001"}
     providers.connection.diff("wh-1", olds, engine_props(samples.connection("redshift")))
-    [note] = _notes(capsys.readouterr().err)
+    [note] = _notes(capsys.readouterr().out)
     assert note == (
         "Connection 'warehouse' is replaced, not updated: redshift, snowflake cannot change in place, so a new "
         "connection is created, then 'wh-1' is deleted."
@@ -192,7 +192,7 @@ def test_a_refresh_that_finds_an_object_deleted_says_so(
     gone = providers.data_model.read("users", dict(created.outs or {}))
 
     assert (gone.id, gone.outs) == ("", {})
-    assert _notes(capsys.readouterr().err) == [
+    assert _notes(capsys.readouterr().out) == [
         "DataModel 'active-users': DataModel 'users' in workspace 1001 was deleted outside Pulumi; the refresh "
         "removes it from the stack's state, and the next `pulumi up` creates it again."
     ]
