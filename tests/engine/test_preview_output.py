@@ -317,6 +317,30 @@ def test_each_kind_of_change_names_the_property_with_old_and_new_values(quicksta
 
 
 @pytest.mark.engine
+def test_an_edit_in_the_ui_reads_as_one_property_in_refresh_diff(quickstart: Quickstart) -> None:
+    orders = quickstart.object_id(wire.DATA_MODELS, "Completed orders")
+    quickstart.emulator.control.edit_object("1001", wire.DATA_MODELS, orders, {"config": {"sql_query": "SELECT 1"}})
+
+    done = quickstart.pulumi("refresh", "--diff", "--yes")
+
+    [preview, applied] = resource_blocks(done.stdout, "orders")  # the refresh's preview, then the refresh
+    assert preview == applied
+    changed = [line for line in applied if line.startswith(("~ ", "+ ", "- "))]
+    assert changed[0] == f"~ {TYPE}:DataModel: (update)"
+    assert changed[1:] == [
+        '+ last_modified_by: "ui-user@emulator.local"',
+        changed[2],  # + last_modified_on: "<when the edit was made>"
+        f'~ sql_query: "{ORDERS_SQL}" => "SELECT 1"',
+    ] and changed[2].startswith("+ last_modified_on: ")
+    for hidden in ("pulumi_name", "input_keys"):
+        assert hidden not in done.stdout, hidden
+    # The next preview undoes the edit: the program's query on the right.
+    text, document = quickstart.preview()
+    assert f'~ sql_query: "SELECT 1" => "{ORDERS_SQL}"' in resource_block(text, "orders")
+    assert {name: step["op"] for name, step in changed_steps(document).items()} == {"orders": "update"}
+
+
+@pytest.mark.engine
 def test_an_object_deleted_in_the_ui_shows_as_a_create_after_a_refresh(quickstart: Quickstart) -> None:
     users = quickstart.object_id(wire.PIPELINES, "Users")
     quickstart.emulator.control.delete_object("1001", wire.PIPELINES, users)
