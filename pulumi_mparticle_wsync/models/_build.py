@@ -35,17 +35,17 @@ from ..schema import (
     WholeNumber,
     WorkspaceId,
 )
-from ._common import (
+from ._types import (
     ArgsModel,
     Maybe,
     NonBlank,
 )
-from ._common import Identifier as IdentifierValue
-from ._common import JsonObjectText as JsonObjectTextValue
-from ._common import Scalar as ScalarValue
-from ._common import Timestamp as TimestampValue
-from ._common import WholeNumber as WholeNumberValue
-from ._common import WorkspaceId as WorkspaceIdValue
+from ._types import Identifier as IdentifierValue
+from ._types import JsonObjectText as JsonObjectTextValue
+from ._types import Scalar as ScalarValue
+from ._types import Timestamp as TimestampValue
+from ._types import WholeNumber as WholeNumberValue
+from ._types import WorkspaceId as WorkspaceIdValue
 
 
 def _sql(value: str) -> str:

@@ -1,20 +1,26 @@
-"""One resource's schema as the provider uses it: validation, wire encoding and the diff's rules."""
+"""One resource's schema as the provider uses it: validation, wire encoding and the diff's rules.
+
+Importing this module (and ``models``) does not import pydantic: ``refresh`` and ``destroy`` only
+read and delete, which need the wire decoding, not validation, and pydantic is about 150 ms of CPU
+at the provider process's start-up. ``validate`` and ``args_model`` import ``_validate`` and
+``_build`` (and so pydantic) on first use; the argument models are built once per schema.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from ..schema import Block, Field, ResourceSchema
 from ..schema.common import CREATE_ONLY, KEPT_WHEN_OMITTED
 from ..state_layout import arguments
-from . import _codec, _validate
-from ._build import args_model
+from . import _codec
 from ._common import Problem
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 Inputs = Mapping[str, Any]
 
@@ -45,11 +51,16 @@ class ResourceModel:
 
     @property
     def args_model(self) -> type[BaseModel]:
+        """The pydantic model of the arguments, built on first use (and cached)."""
+        from ._build import args_model  # pydantic: only when validating, see the module's docstring
+
         return args_model(self.schema)
 
     def validate(self, inputs: Inputs) -> list[Problem]:
         """Every problem with the inputs' arguments (the bookkeeping is not checked), offline; unknown
         values pass."""
+        from . import _validate  # pydantic: only when validating, see the module's docstring
+
         return _validate.validate(self.schema, arguments(inputs))
 
     def to_wire(self, inputs: Inputs, object_id: str) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from ..schema import Block, Field, ListOf, ResourceSchema, Rule, broken_rules
 from ..schema._declare import secret_paths
 from ..schema.common import ACCOUNT, ACCOUNT_BLOCK, COMMON_RULES
 from ._build import args_model, block_model
-from ._common import Problem, known, merge_problems, validate_model, without_nones
+from ._common import Problem, known, merge_problems, without_nones
+from ._types import validate_model
 
 
 def _block_problems(
