@@ -30,7 +30,7 @@ import httpx
 
 from .. import _constants as c
 from .. import wire
-from . import _run_calls
+from . import _run_calls, _tls
 from ._auth import TokenCache, clear_shared_token_caches, mint_token, shared_token_cache
 from ._listing import WRITES, Listing, objects_by_id, paging_signal
 from ._matching import differences
@@ -106,8 +106,11 @@ class WarehouseSyncClient:
         self._timing = timing or Timing()
         self._tokens = token_cache if token_cache is not None else TokenCache()
         self._scrubber = Scrubber([settings.client_secret])
+        # A given transport (tests, the emulator's) brings its own TLS; otherwise one verifying
+        # context per process, cheaper to create than httpx's default (``_tls``).
         self._http = httpx.Client(
             transport=transport,
+            verify=True if transport is not None else _tls.ssl_context(),
             timeout=httpx.Timeout(settings.timeout),
             headers={"User-Agent": c.USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
