@@ -150,6 +150,31 @@ def from_wire(schema: ResourceSchema, served: Mapping[str, Any], previous: Mappi
     return inputs
 
 
+def is_whole(schema: ResourceSchema, served: Mapping[str, Any]) -> bool:
+    """Does ``served`` carry every required field, as a ``GET`` of the object does?
+
+    A listing's items are taken as whole objects (spec §2 says a list is a bare array; not what each
+    item holds): one that lacks a required field (a summary) must not be read as the object, or a
+    refresh would record the missing fields as drift (a connection without its warehouse block would
+    even be replaced by the next ``up``). Secrets are not required here: the server may mask or omit them.
+    """
+    if schema.variants and served_variant(schema, served) is None:
+        return False
+    for field in schema.fields:
+        if field.wire is None or not field.required or field.secret:
+            continue
+        if served_at(served, field.wire) is None:
+            return False
+    variant = served_variant(schema, served)
+    if variant is not None and isinstance(variant.type, Block):
+        block = served_at(served, str(variant.wire))
+        if not isinstance(block, Mapping):
+            return False
+        required = [f for f in variant.type.fields if f.wire is not None and f.required and not f.secret]
+        return all(served_at(block, str(f.wire)) is not None for f in required)
+    return True
+
+
 def error_messages(served: Mapping[str, Any]) -> list[str]:
     errors = served.get(wire.ERRORS) or []
     if not isinstance(errors, list):

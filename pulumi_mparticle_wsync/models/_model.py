@@ -71,6 +71,10 @@ class ResourceModel:
         """A served object and the previous inputs -> inputs in the user's shape (for refresh)."""
         return _codec.from_wire(self.schema, served, previous)
 
+    def is_whole(self, served: Inputs) -> bool:
+        """Does a served object (a listing's item) carry every required field, as a ``GET`` does?"""
+        return _codec.is_whole(self.schema, served)
+
     def server_outputs(self, served: Inputs) -> dict[str, Any]:
         return _codec.server_outputs(self.schema, served)
 

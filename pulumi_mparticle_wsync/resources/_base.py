@@ -357,7 +357,7 @@ class WarehouseSyncProvider(ResourceProvider):
         account = account_in(previous) or account_in(props)
         served = self._call(
             "read", id_, workspace,
-            lambda client: LISTINGS.read(client, self.model.collection, id_, workspace),
+            lambda client: LISTINGS.read(client, self.model.collection, id_, workspace, self.model.is_whole),
             account,
         )
         if served is None:

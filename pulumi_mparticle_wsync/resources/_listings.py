@@ -8,7 +8,8 @@ while the list request is under way wait for it: one request per collection, wha
 
 What a read returns is what ``client.get`` would have, as of the listing:
 
-- an object in the listing: a copy of it as listed;
+- an object in the listing: a copy of it as listed, if it is whole (every required field, as a
+  ``GET`` answers it: the caller's ``is_whole``), else its own GET;
 - an object the listing lacks: its own GET decides. It may be there all the same (the listing is
   older, or the server omits it): it is read by that GET. Only a 404 of the GET, with the
   listing lacking it, proves it gone (``None``): nothing else drops an object from the state;
@@ -62,15 +63,23 @@ class Listings:
         self._entries: dict[_Key, _Entry] = {}
 
     def read(
-        self, client: WarehouseSyncClient, collection: str, object_id: str, workspace: str
+        self,
+        client: WarehouseSyncClient,
+        collection: str,
+        object_id: str,
+        workspace: str,
+        is_whole: Callable[[dict[str, Any]], bool] = lambda _: True,
     ) -> dict[str, Any] | None:
-        """The object as served, or ``None`` when proven gone: ``client.get``'s contract (and errors)."""
+        """The object as served, or ``None`` when proven gone: ``client.get``'s contract (and errors).
+
+        A listed object that ``is_whole`` refuses (a summary, without fields a ``GET`` has) is read by GET.
+        """
         listing = self._listing(client, collection, workspace)
         if listing is None:
             return client.get(collection, object_id, workspace_id=workspace)
         found = listing.find(object_id)
         if found is not None:
-            return found
+            return found if is_whole(found) else client.get(collection, object_id, workspace_id=workspace)
         return client.get(collection, object_id, workspace_id=workspace, absent_from=listing)
 
     def clear(self) -> None:

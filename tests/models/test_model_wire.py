@@ -174,3 +174,21 @@ def test_unknown_wire_enum_values_pass_through() -> None:
     served = serve(wire.PIPELINES, PIPELINE.to_wire(samples.pipeline(), "p"))
     served['environment'] = "staging"
     assert PIPELINE.from_wire(served, samples.pipeline())["environment"] == "staging"
+
+
+@pytest.mark.parametrize("kind", sorted(BY_SCHEMA))
+def test_an_object_as_served_is_whole_and_a_summary_is_not(kind: str) -> None:
+    schema, _ = BY_SCHEMA[kind]
+    inputs = {"connection": samples.connection, "data_model": samples.data_model,
+              "field_transformation": samples.field_transformation, "pipeline": samples.pipeline}[kind]()
+    body = schema.to_wire(inputs, "obj-1")
+    assert schema.is_whole(body)
+    assert not schema.is_whole({wire.ID: "obj-1", wire.NAME: body[wire.NAME], "status": "healthy"})
+
+
+def test_a_served_connection_is_whole_without_its_secret_but_not_without_its_block() -> None:
+    body = CONNECTION.to_wire(samples.connection(), "wh")
+    assert CONNECTION.is_whole({**body, "config": {k: v for k, v in body["config"].items() if k != "password"}})
+    assert not CONNECTION.is_whole({k: v for k, v in body.items() if k != "config"})
+    assert not CONNECTION.is_whole({**body, "config": {k: v for k, v in body["config"].items() if k != "warehouse"}})
+    assert not CONNECTION.is_whole({k: v for k, v in body.items() if k != wire.SERVICE_PROVIDER})

@@ -45,6 +45,11 @@ def omitting(*ids: str) -> Rewrite:
     return lambda listed: ([o for o in listed if o[wire.ID] not in ids], {})
 
 
+def summaries(listed: list[dict[str, Any]]) -> tuple[Any, dict[str, str]]:
+    """Each object as a summary: its id, name and status, without the fields a GET of it has."""
+    return [{key: o[key] for key in (wire.ID, wire.NAME, "status") if key in o} for o in listed], {}
+
+
 def wrapped(listed: list[dict[str, Any]]) -> tuple[Any, dict[str, str]]:
     """The array in an envelope, as many APIs serve lists."""
     return {"data": listed, "next": None}, {}

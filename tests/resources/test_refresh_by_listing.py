@@ -34,6 +34,7 @@ from .listing_support import (
     first_page_with_cursor,
     first_page_with_link,
     omitting,
+    summaries,
     use_transport,
     wrapped,
 )
@@ -212,6 +213,19 @@ def test_a_list_answer_not_understood_falls_back_to_one_get_per_object(
     results = refresh(stack)
     assert_unchanged(stack, results)  # model-2 and model-3, missing from the one page, are not dropped
     assert logged(emulator) == [*BY_GET[:2], LISTS[1], *BY_GET[2:]]
+
+
+def test_listed_summaries_are_never_read_as_the_objects(
+    stack: Stack, emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spec says a list is a bare array, not that its items are whole: an item without the fields a
+    GET has (here: no warehouse block, no query, no pipeline settings) would read as drift, and a
+    connection without its block would be replaced by the next up. Each object is read by GET instead."""
+    use_transport(monkeypatch, ListRewriter(summaries))
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    gets = [("GET", f"{c}/{object_id}", 200) for object_id, r in stack.items() for c in [r.collection]]
+    assert logged(emulator) == [TOKEN, LISTS[0], gets[0], LISTS[1], *gets[1:4], LISTS[2], *gets[4:]]
 
 
 @pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
