@@ -1,38 +1,23 @@
-"""The TLS context of the client's connections: always verifying, and cheap to create.
+"""The TLS context of the client's connections: always verifying, built once per process.
 
-httpx's default (``verify=True``) parses certifi's whole CA bundle (~140 certificates) when the
-client is created: about 45 ms of CPU, paid by every provider process that calls the API
-(issue 15). OpenSSL can instead look a CA up in a hashed certificate directory (the system's,
-``/etc/ssl/certs`` on Debian and most Linux distributions) when a chain needs it, reading one or
-two files per handshake: creating the context then costs about 3 ms. Verification is the same in
-both cases: ``ssl.create_default_context`` (certificate chain and host name checked, TLS 1.2 or
-later), only where the trusted CAs come from differs. In order:
+httpx's default (``verify=True``) builds a context from certifi's CA bundle for every client. The
+client passes this one instead, shared by every client of the process (an ``ssl.SSLContext`` is
+safe to share): ``ssl.create_default_context`` (certificate chain and host name checked, TLS 1.2
+or later) trusting, in order:
 
 1. ``SSL_CERT_FILE``, then ``SSL_CERT_DIR``, as httpx itself honours them (a corporate CA);
-2. the system's hashed CA directory, when OpenSSL's default one exists and holds certificates;
-3. certifi's bundle (as httpx's default), where the system has no CA directory (macOS and
-   Windows builds of Python, slim containers without ``ca-certificates``).
+2. certifi's bundle, as httpx's default: the same CAs on every system.
 
-One context serves every client of the process (an ``ssl.SSLContext`` is safe to share).
+The system's hashed CA directory would be cheaper to load (OpenSSL reads a CA when a handshake
+needs it: ~3 ms instead of ~45 ms for certifi's ~140 certificates), but it would change which CAs
+are trusted from one machine to the next; that is not worth 40 ms (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import ssl
-
-_HASHED_NAME = re.compile(r"[0-9a-f]{8}\.[0-9]+")
-
-
-def _has_hashed_certificates(directory: str) -> bool:
-    """Whether ``directory`` holds OpenSSL's hashed links (``5ad8a5d6.0``): what ``capath`` looks up."""
-    try:
-        with os.scandir(directory) as entries:
-            return any(_HASHED_NAME.fullmatch(entry.name) for entry in entries)
-    except OSError:
-        return False
 
 
 def trust_source() -> tuple[str, str]:
@@ -41,9 +26,6 @@ def trust_source() -> tuple[str, str]:
         return "cafile", os.environ["SSL_CERT_FILE"]
     if os.environ.get("SSL_CERT_DIR"):
         return "capath", os.environ["SSL_CERT_DIR"]
-    system_dir = ssl.get_default_verify_paths().capath
-    if system_dir and _has_hashed_certificates(system_dir):
-        return "capath", system_dir
     import certifi
 
     return "cafile", certifi.where()

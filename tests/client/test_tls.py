@@ -49,17 +49,16 @@ def test_the_environment_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert _tls.trust_source() == ("cafile", str(tmp_path / "bundle.pem"))
 
 
-def test_the_system_directory_when_it_holds_hashed_certificates(monkeypatch: pytest.MonkeyPatch,
-                                                                tmp_path: Path) -> None:
+def test_certifi_otherwise_even_where_the_system_has_a_ca_directory(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    """The same trusted CAs on every machine: the system's directory is never used unless named."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     paths = ssl.get_default_verify_paths()
     monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: paths._replace(capath=str(tmp_path)))
-    (tmp_path / "README").write_text("no certificates here")
+    (tmp_path / "5ad8a5d6.0").write_text("a hashed link")
     import certifi
 
-    assert _tls.trust_source() == ("cafile", certifi.where())  # an empty directory: certifi's bundle
-    (tmp_path / "5ad8a5d6.0").write_text("a hashed link")
-    assert _tls.trust_source() == ("capath", str(tmp_path))
-    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: paths._replace(capath=str(tmp_path / "missing")))
     assert _tls.trust_source() == ("cafile", certifi.where())
 
 
