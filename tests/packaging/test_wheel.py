@@ -157,7 +157,7 @@ def test_the_wheel_holds_the_package_data_licence_and_metadata(distributions: Di
     assert metadata.get_all("License-File") == ["LICENSE"]
     assert "Typing :: Typed" in metadata.get_all("Classifier", [])
     requires = metadata.get_all("Requires-Dist", [])
-    assert "pulumi<4,>=3.216.0" in requires
+    assert "pulumi<4,>=3.235.0" in requires
     assert any(r.startswith("starlette") and 'extra == "emulator"' in r for r in requires), requires
     assert any(r.startswith("uvicorn") and 'extra == "emulator"' in r for r in requires), requires
     assert not any(r.startswith(("starlette", "uvicorn")) and "extra ==" not in r for r in requires), requires
