@@ -16,7 +16,11 @@ from pulumi_mparticle_wsync.state_layout import INPUT_KEYS, PROVIDER_KEY, PULUMI
 
 def _through_the_host(props: dict[str, Any]) -> dict[str, Any]:
     """``props`` serialized by the engine side, then read back as ``pulumi.dynamic``'s host reads them."""
-    struct = asyncio.run(rpc.serialize_properties(props, {}))
+    loop = asyncio.new_event_loop()  # as the host does: never the thread's current loop, which mocks use
+    try:
+        struct = loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
     checked: dict[str, Any] = rpc.deserialize_properties(struct, True)  # check and diff
     read: dict[str, Any] = rpc.deserialize_properties(struct)  # create, read, update and delete
     assert checked == read
