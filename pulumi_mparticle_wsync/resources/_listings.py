@@ -13,9 +13,13 @@ What a read returns is what ``client.get`` would have, as of the listing:
 - an object the listing lacks: its own GET decides. It may be there all the same (the listing is
   older, or the server omits it): it is read by that GET. Only a 404 of the GET, with the
   listing lacking it, proves it gone (``None``): nothing else drops an object from the state;
-- a list request that fails, or answers something the client does not understand (an envelope,
-  one page of several: ``WarehouseSyncClient.listing``), is not retried by the following reads of
-  its collection for ``MAX_AGE_SECONDS``: they read their object by GET, as before listings.
+- a list request that fails with an answer of its own (404, 403, 5xx after its retries), or
+  answers something the client does not understand (an envelope, one page of several:
+  ``WarehouseSyncClient.listing``), is not retried by the following reads of its collection for
+  ``MAX_AGE_SECONDS``: they read their object by GET, as before listings;
+- a list request that fails as any request would (no answer, a refused credential, missing
+  settings) fails the read with that error, as its GET would have after as many retries: a dead
+  URL is waited for once, not twice. The next read lists again.
 
 A single read costs what it did with GETs only: one request for an object that is there (the
 list), two for one that is gone (the list, and the GET's 404). The list is bigger than one object,
@@ -52,6 +56,8 @@ class _Entry:
     started: float
     done: threading.Event = field(default_factory=threading.Event)
     listing: Listing | None = None
+    error: Exception | None = None
+    """A failure a GET would share (the network, the credential, the settings): raised to every read."""
 
 
 class Listings:
@@ -99,21 +105,27 @@ class Listings:
             self._take(entry, client, collection, workspace)
         else:
             entry.done.wait()
+        if entry.error is not None:
+            raise entry.error
         return entry.listing
 
     def _fresh(self, entry: _Entry) -> bool:
         if self._clock() - entry.started >= MAX_AGE_SECONDS:
             return False
+        if entry.error is not None:
+            return False  # taken again by the next read: the network or the credential may be back
         return entry.listing is None or not entry.listing.written_since()
 
     @staticmethod
     def _take(entry: _Entry, client: WarehouseSyncClient, collection: str, workspace: str) -> None:
-        from ..client import WarehouseSyncError
+        from ..client import AuthenticationError, ConfigurationError, TransportError, WarehouseSyncError
 
         try:
             entry.listing = client.listing(collection, workspace_id=workspace)
+        except (TransportError, AuthenticationError, ConfigurationError) as exc:
+            entry.error = exc  # a GET would fail the same way, after as many retries
         except WarehouseSyncError:
-            entry.listing = None  # the reads fall back to GETs, which report any lasting problem
+            entry.listing = None  # this route or answer only (404, 403, 5xx, a shape not understood): GETs
         finally:
             entry.done.set()
 

@@ -127,6 +127,21 @@ def test_a_failed_listing_sends_reads_to_get_until_max_age(api: FakeAPI, listing
     assert api.calls == [TOKEN, LIST, get("a"), get("b"), LIST]
 
 
+def test_a_list_that_gets_no_answer_fails_the_read_without_a_get(api: FakeAPI, listings: Listings) -> None:
+    """A GET would get no answer either, after as many retries: a dead URL is waited for once."""
+    from pulumi_mparticle_wsync.client import TransportError
+
+    api.add_fault("connect", method="GET", path=f"/{wire.CONNECTIONS}$", times=100)
+    harness = make_harness(api)
+    with pytest.raises(TransportError):
+        read(listings, harness, "a")
+    attempts = api.count("GET")
+    assert attempts >= 1 and api.calls == [TOKEN, *[LIST] * attempts]
+    api.faults.clear()
+    assert read(listings, harness, "b") == "b"  # the next read lists again
+    assert api.calls == [TOKEN, *[LIST] * attempts, LIST]
+
+
 def test_a_missing_object_is_proven_gone_by_the_listing_and_its_404(api: FakeAPI, listings: Listings) -> None:
     harness = make_harness(api)
     assert read(listings, harness, "gone") is None
