@@ -4,17 +4,21 @@
 
 1. Provider process start-up, the fixed cost of every ``pulumi`` operation: importing the
    Pulumi SDK (as the floor does), loading the pickled provider (which imports our package),
-   ``configure``, and creating the HTTP client (what the first API call does first).
+   ``configure``, the first ``check`` of each of the four kinds (what a preview and an ``up``
+   pay first: validation; the floor's is the SDK's default), and creating the HTTP client
+   (what the first API call does first: ``up``, ``refresh`` and ``destroy``).
    The configured ``apiUrl`` is https, so the client step includes the TLS context that an https
    user's first call pays (no request is made). Its trust store depends on the environment
    (``client/_tls.py``): the ``ours, no SSL_CERT_*`` column runs our start-up with
    ``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` removed from the environment (they are set on some
-   machines, this bench's among them, and make any client parse a whole CA bundle). ``over floor``
-   is the sum of the steps after the SDK import, less the floor's: what issue 15's start-up
-   targets are about (the SDK import is the same code in both, and only adds noise).
+   machines, this bench's among them, and make any client parse a whole CA bundle). The
+   ``over floor`` lines add the steps each operation pays after the SDK import, less the floor's:
+   what issue 15's start-up targets are about (the SDK import is the same code in both, and only
+   adds noise).
 2. The program side, per resource: the stack of ``stack_shape.py`` registered under Pulumi's
    mocks (no engine), CPU per resource once our package is imported.
 
+Our package's bytecode is compiled first (``bytecode.py``), as installing it does.
 CPU time (not wall time) of a child process, median of ``--runs``: much less sensitive to a
 busy machine than ``run.py``'s end-to-end figures, so it shows the effect of a change to
 these pieces that ``run.py`` cannot resolve.
@@ -33,8 +37,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from bytecode import compile_measured_code
+
 BENCH_DIR: Final = Path(__file__).resolve().parent
-STARTUP_STEPS: Final = ("sdk import", "provider load", "configure", "client")
+STARTUP_STEPS: Final = ("sdk import", "provider load", "configure", "first check", "client")
+# What each operation's provider process pays of those steps, besides the SDK import.
+OPERATION_STEPS: Final = {
+    "refresh, destroy": ("provider load", "configure", "client"),
+    "preview": ("provider load", "configure", "first check"),
+    "up": ("provider load", "configure", "first check", "client"),
+}
 
 # Run in a child: prints {"sdk import": s, "provider load": s, "configure": s, "client": s}.
 STARTUP_CHILD: Final = """
@@ -52,6 +64,21 @@ config = {"mparticle:apiUrl": "https://api.mparticle.com", "mparticle:authUrl": 
 step = time.process_time()
 provider.configure(ConfigureRequest(Config(config, "bench")))
 marks["configure"] = time.process_time() - step
+from stack_shape import connection_args, data_model_args, pipeline_args, transformation_args
+from pulumi_mparticle_wsync.state_layout import PULUMI_NAME
+inputs = [connection_args(0), data_model_args(0), transformation_args(0),
+          pipeline_args(0, "conn-0-id", "model-0-id", "transform-0-id")]
+if sys.argv[3] == "ours":
+    from pulumi_mparticle_wsync.resources import (
+        ConnectionProvider, DataModelProvider, FieldTransformationProvider, PipelineProvider)
+    checkers = [ConnectionProvider(), DataModelProvider(), FieldTransformationProvider(), PipelineProvider()]
+else:
+    checkers = [provider] * 4
+step = time.process_time()
+for checker, news in zip(checkers, inputs):  # one of each kind, as the engine sends them
+    result = checker.check({}, {**news, PULUMI_NAME: "bench"})
+    assert not result.failures, result.failures
+marks["first check"] = time.process_time() - step
 step = time.process_time()
 if sys.argv[3] == "ours":
     from pulumi_mparticle_wsync.resources import _runtime
@@ -140,19 +167,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs < 1 or args.resources < 4:
         parser.error("--runs must be at least 1 and --resources at least 4")
 
+    print(compile_measured_code())
     cost = startup(args.runs)
     print(f"Provider process start-up, CPU ms (median of {args.runs} processes)")
-    print(f"{'step':>14}  {'floor':>6}  {'ours':>6}  {NO_CERT_ENV}")
-    for step in (*STARTUP_STEPS, "total", "over floor"):
-        row = []
-        for name in ("floor", "ours", NO_CERT_ENV):
-            total = sum(cost[name].values())
-            if step == "over floor":  # the SDK import is the same code in both: its noise is left out
-                ours_steps = total - cost[name]["sdk import"]
-                row.append(ours_steps - (sum(cost["floor"].values()) - cost["floor"]["sdk import"]))
-            else:
-                row.append(total if step == "total" else cost[name][step])
-        print(f"{step:>14}  {1000 * row[0]:6.0f}  {1000 * row[1]:6.0f}  {1000 * row[2]:6.0f}")
+    print(f"{'step':>24}  {'floor':>6}  {'ours':>6}  {NO_CERT_ENV}")
+    columns = ("floor", "ours", NO_CERT_ENV)
+    for step in (*STARTUP_STEPS, "total"):
+        row = [sum(cost[name].values()) if step == "total" else cost[name][step] for name in columns]
+        print(f"{step:>24}  {1000 * row[0]:6.0f}  {1000 * row[1]:6.0f}  {1000 * row[2]:6.0f}")
+    # Over the floor per operation: the steps it pays, less the floor's (the SDK import is the same
+    # code in both and only adds noise, so it is left out).
+    for operation, steps in OPERATION_STEPS.items():
+        row = [sum(cost[name][step] - cost["floor"][step] for step in steps) for name in columns]
+        label = f"over floor: {operation}"
+        print(f"{label:>24}  {1000 * row[0]:6.0f}  {1000 * row[1]:6.0f}  {1000 * row[2]:6.0f}")
 
     per_resource = program_cost(args.runs, args.resources)
     print(f"\nProgram side under mocks, CPU ms per resource (N={args.resources}, median of {args.runs} processes)")

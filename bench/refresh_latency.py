@@ -32,6 +32,7 @@ BENCH_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = BENCH_DIR.parent
 sys.path.insert(1, str(REPO_ROOT))  # this checkout's package and tests.engine.harness, before any other
 
+from bytecode import compile_measured_code  # noqa: E402
 from measure import BenchCheckError  # noqa: E402
 from run import machine_lines  # noqa: E402
 from stack_shape import KINDS, group_sizes, ours_program  # noqa: E402
@@ -136,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    machine = machine_lines()
+    machine = [*machine_lines(), compile_measured_code()]
     print("\n".join(machine), flush=True)
     print(f"package measured: {REPO_ROOT}", flush=True)
     with tempfile.TemporaryDirectory(prefix="wsync-bench-refresh-") as scratch, running_emulator() as emulator:

@@ -180,16 +180,33 @@ def state_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
 
 
 def growth_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
-    """How ``up`` grows from the smallest to the largest N: overall factor and cost per added resource."""
+    """How each operation grows from the smallest to the largest N: factor and cost per added resource."""
     smallest, largest = pairs[0], pairs[-1]
-    added = largest[1].resources - smallest[1].resources
-    header = ["variant", f"up s at N={smallest[1].resources}", f"up s at N={largest[1].resources}", "factor",
-              "ms per added resource"]
+    low_n, high_n = smallest[1].resources, largest[1].resources
+    header = ["operation", "variant", f"s at N={low_n}", f"s at N={high_n}", "factor", "ms per added resource",
+              f"cpu s at N={low_n}", f"cpu s at N={high_n}", "cpu factor"]
     rows = []
-    for index, label in ((0, FLOOR), (1, OURS)):
-        low = smallest[index].operations["up"].seconds
-        high = largest[index].operations["up"].seconds
-        rows.append([label, f"{low:.2f}", f"{high:.2f}", _ratio(high, low), f"{1000 * (high - low) / added:.0f}"])
+    for name in OPERATIONS:
+        for index, label in ((0, FLOOR), (1, OURS)):
+            low, high = smallest[index].operations[name], largest[index].operations[name]
+            rows.append([
+                name, label, f"{low.seconds:.2f}", f"{high.seconds:.2f}", _ratio(high.seconds, low.seconds),
+                f"{1000 * (high.seconds - low.seconds) / (high_n - low_n):.1f}",
+                f"{low.cpu_seconds:.2f}", f"{high.cpu_seconds:.2f}", _ratio(high.cpu_seconds, low.cpu_seconds),
+            ])
+    return _table(header, rows)
+
+
+def memory_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
+    """The provider process's peak resident memory per N and operation (it should be flat in N)."""
+    header = ["N", *(f"{name} MiB floor/ours" for name in OPERATIONS)]
+    rows = [
+        [str(ours.resources), *(
+            f"{_mib(floor.operations[name].provider_peak_mib)}/{_mib(ours.operations[name].provider_peak_mib)}"
+            for name in OPERATIONS
+        )]
+        for floor, ours in pairs
+    ]
     return _table(header, rows)
 
 
@@ -237,8 +254,12 @@ def targets(pairs: Sequence[tuple[Summary, Summary]], target_size: int, ratio_li
             verdict = "PASS" if made == least else "FAIL"
             lines.append(f"N={ours.resources}: {name} requests = {made} (minimum {least}: {why}): {verdict}")
         if ours.resources == target_size:
-            for name in ("up", "destroy"):
-                ratio = ours.operations[name].seconds / floor.operations[name].seconds
-                verdict = "PASS" if ratio < ratio_limit else "FAIL"
-                lines.append(f"N={ours.resources}: {name} ours/floor = {ratio:.2f} (< {ratio_limit}): {verdict}")
+            for name in OPERATIONS:
+                o, f = ours.operations[name], floor.operations[name]
+                for measure, ours_value, floor_value in (("wall", o.seconds, f.seconds),
+                                                         ("cpu", o.cpu_seconds, f.cpu_seconds)):
+                    ratio = ours_value / floor_value
+                    verdict = "PASS" if ratio <= ratio_limit else "FAIL"
+                    lines.append(f"N={ours.resources}: {name} ours/floor {measure} = {ratio:.2f} "
+                                 f"(<= {ratio_limit}): {verdict}")
     return lines

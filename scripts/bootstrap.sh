@@ -30,6 +30,10 @@ else
     echo "[bootstrap] .venv is up to date"
 fi
 
+# This package's bytecode, as an installed package has it: where PYTHONDONTWRITEBYTECODE is set, every
+# provider process of the tests would otherwise compile the package again. Stale files are rewritten.
+.venv/bin/python -m compileall -q pulumi_mparticle_wsync >/dev/null
+
 if [[ "${1:-}" != "--no-cli" ]]; then
     .venv/bin/python scripts/pulumi_cli.py
     # The policy pack's own virtualenv (policy/PulumiPolicy.yaml names it), as `pulumi install` in policy/
