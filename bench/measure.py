@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from provider_monitor import ProviderMonitor
+from provider_monitor import ProviderMonitor, process_cpu_seconds
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.control import RequestRecord
@@ -40,9 +40,13 @@ class OperationResult:
     seconds: float
     """Wall time of the Automation API call."""
     cpu_seconds: float
-    """CPU time of everything involved: this process (the inline program, the emulator) and its
-    children (the CLI, the provider process). Less sensitive than wall time to a busy machine."""
+    """CPU time of our side: this process (the inline program) and its children (the CLI, the
+    provider process). Less sensitive than wall time to a busy machine."""
     provider_cpu_seconds: float
+    own_cpu_seconds: float
+    """CPU time of this process alone: the inline program and the Automation API serving it."""
+    emulator_cpu_seconds: float
+    """CPU time of the emulator's process (the API's side: not counted in ``cpu_seconds``)."""
     requests: Counter[str]
     """API calls by ``"METHOD collection"``; token calls under ``"POST token"``."""
     provider_peak_mib: float | None
@@ -69,25 +73,40 @@ def _request_counts(records: Sequence[RequestRecord]) -> Counter[str]:
     return Counter(f"{record.method} {record.collection or record.path}" for record in records)
 
 
-def _cpu_now() -> float:
+def _cpu_now() -> tuple[float, float]:
+    """CPU seconds of this process, and of its children (the CLI and what it waited for, the provider
+    process among them) once they have exited."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI, once it has exited
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _emulator_cpu(emulator: EmulatorHandle) -> float:
+    if emulator.process_id is None:
+        raise BenchCheckError("the bench needs the emulator in a process of its own (emulator_process)")
+    seconds = process_cpu_seconds(emulator.process_id)
+    if seconds is None:
+        raise BenchCheckError(f"the emulator's process {emulator.process_id} is gone")
+    return seconds
 
 
 def _timed(emulator: EmulatorHandle, action: Callable[[], Any]) -> tuple[Any, OperationResult]:
     emulator.control.clear_log()
     with ProviderMonitor() as monitor:
-        cpu_before = _cpu_now()
+        own_before, children_before = _cpu_now()
+        emulator_before = _emulator_cpu(emulator)
         started = time.perf_counter()
         result = action()
         seconds = time.perf_counter() - started
-        cpu = _cpu_now() - cpu_before
+        own_after, children_after = _cpu_now()
+        emulator_after = _emulator_cpu(emulator)
     records = emulator.control.requests()
     return result, OperationResult(
         seconds=seconds,
-        cpu_seconds=cpu,
+        cpu_seconds=own_after - own_before + children_after - children_before,
         provider_cpu_seconds=monitor.cpu_seconds,
+        own_cpu_seconds=own_after - own_before,
+        emulator_cpu_seconds=emulator_after - emulator_before,
         requests=_request_counts(records),
         provider_peak_mib=monitor.peak_mib,
         provider_processes=monitor.processes,

@@ -55,7 +55,7 @@ def _peak_kib(pid: int) -> int | None:
     return None
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def process_cpu_seconds(pid: int) -> float | None:
     """User + system time (``utime`` and ``stime``, fields 14 and 15 of ``stat``)."""
     try:
         stat = (PROC / str(pid) / "stat").read_text()
@@ -120,7 +120,7 @@ class ProviderMonitor:
     def _sample(self) -> None:
         for pid in self._providers:
             peak = _peak_kib(pid)  # None once the process is gone: its last sample stands
-            cpu = _cpu_seconds(pid)
+            cpu = process_cpu_seconds(pid)
             if peak is not None:
                 self._peaks[pid] = max(peak, self._peaks.get(pid, 0))
             if cpu is not None:

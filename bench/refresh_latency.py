@@ -40,7 +40,7 @@ from stack_shape import KINDS, group_sizes, ours_program  # noqa: E402
 from pulumi_mparticle_wsync import wire  # noqa: E402
 from pulumi_mparticle_wsync.emulator.control import EmulatorControl, RequestRecord  # noqa: E402
 from pulumi_mparticle_wsync.emulator.paths import TOKEN_COLLECTION  # noqa: E402
-from pulumi_mparticle_wsync.emulator.testing import running_emulator  # noqa: E402
+from pulumi_mparticle_wsync.emulator.testing import emulator_process  # noqa: E402
 from tests.engine.harness import EngineStack, missing_cli_message, new_stack, provider_config  # noqa: E402
 
 DEFAULT_RESOURCES: Final = 250
@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = [*machine_lines(), compile_measured_code()]
     print("\n".join(machine), flush=True)
     print(f"package measured: {REPO_ROOT}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="wsync-bench-refresh-") as scratch, running_emulator() as emulator:
+    with tempfile.TemporaryDirectory(prefix="wsync-bench-refresh-") as scratch, emulator_process() as emulator:
         stack = new_stack(
             Path(scratch) / "stack", ours_program(args.resources), project="wsync-bench",
             stack=f"refresh-{args.resources}",

@@ -61,6 +61,8 @@ class OperationSummary:
     seconds: float
     cpu_seconds: float
     provider_cpu_seconds: float
+    own_cpu_seconds: float
+    emulator_cpu_seconds: float
     requests: Counter[str]
     provider_peak_mib: float | None
     in_flight: InFlight | None
@@ -98,6 +100,8 @@ def summarise(runs: Sequence[StackRun]) -> Summary:
             seconds=statistics.median(result.seconds for result in results),
             cpu_seconds=statistics.median(result.cpu_seconds for result in results),
             provider_cpu_seconds=statistics.median(result.provider_cpu_seconds for result in results),
+            own_cpu_seconds=statistics.median(result.own_cpu_seconds for result in results),
+            emulator_cpu_seconds=statistics.median(result.emulator_cpu_seconds for result in results),
             requests=results[0].requests,
             provider_peak_mib=max(peaks) if peaks else None,
             in_flight=sorted(flights, key=lambda f: f.mean)[len(flights) // 2] if first.latency_ms else None,
@@ -193,6 +197,28 @@ def growth_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
                 name, label, f"{low.seconds:.2f}", f"{high.seconds:.2f}", _ratio(high.seconds, low.seconds),
                 f"{1000 * (high.seconds - low.seconds) / (high_n - low_n):.1f}",
                 f"{low.cpu_seconds:.2f}", f"{high.cpu_seconds:.2f}", _ratio(high.cpu_seconds, low.cpu_seconds),
+            ])
+    return _table(header, rows)
+
+
+def cpu_split_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
+    """Where the CPU time goes: this process (the inline program), the provider process, the rest of
+    the children (the CLI), and, not counted in ``cpu s``, the emulator's process (medians, so the
+    parts need not add up)."""
+    header = ["N", "operation", "program cpu s floor/ours", "provider cpu s floor/ours", "CLI cpu s floor/ours",
+              "emulator cpu s (not counted)"]
+    rows: list[list[str]] = []
+    for floor, ours in pairs:
+        for name in OPERATIONS:
+            f, o = floor.operations[name], ours.operations[name]
+
+            def cli(summary: OperationSummary) -> float:
+                return summary.cpu_seconds - summary.own_cpu_seconds - summary.provider_cpu_seconds
+
+            rows.append([
+                str(ours.resources), name, f"{f.own_cpu_seconds:.2f}/{o.own_cpu_seconds:.2f}",
+                f"{f.provider_cpu_seconds:.2f}/{o.provider_cpu_seconds:.2f}", f"{cli(f):.2f}/{cli(o):.2f}",
+                f"{o.emulator_cpu_seconds:.2f}",
             ])
     return _table(header, rows)
 

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_mparticle_wsync.emulator.process import EmulatorProcess
 from pulumi_mparticle_wsync.emulator.server import EmulatorServer
 from pulumi_mparticle_wsync.emulator.settings import EmulatorSettings
-from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle, handle_for
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle, emulator_process, handle_for
 
 FIXTURE_MODE_ENV = "WSYNC_EMULATOR_FIXTURE"
 
@@ -27,10 +26,8 @@ def _emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emul
     settings = EmulatorSettings(port=0)
     mode = os.environ.get(FIXTURE_MODE_ENV, "thread")
     if mode == "subprocess":
-        with EmulatorProcess(settings, workdir=tmp_path_factory.mktemp("emulator")) as process:
-            handle = handle_for(process.url, settings)
+        with emulator_process(settings, workdir=tmp_path_factory.mktemp("emulator")) as handle:
             yield handle
-            handle.control.close()
         return
     if mode != "thread":
         raise pytest.UsageError(f"{FIXTURE_MODE_ENV} must be 'thread' or 'subprocess', not {mode!r}")
