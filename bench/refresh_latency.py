@@ -79,17 +79,21 @@ def refreshes(
     try:
         for _ in range(repeat):
             emulator_control.clear_log()
+            wall_started = time.time()  # the emulator logs its answers on this clock
             started = time.perf_counter()
             refresh = stack.refresh()
             seconds.append(time.perf_counter() - started)
             changes = {k: n for k, n in (refresh.result.summary.resource_changes or {}).items() if n}
             if changes != {"same": resources + 1}:
                 raise BenchCheckError(f"refresh made changes {changes}, expected none")
-            counted = Counter(request_kind(record) for record in emulator_control.requests())
+            records = emulator_control.requests()
+            counted = Counter(request_kind(record) for record in records)
             if requests is not None and counted != requests:
                 raise BenchCheckError(f"refreshes made different requests: {dict(requests)} then {dict(counted)}")
             requests = counted
-            print(f"  {latency_ms:g} ms: refresh {seconds[-1]:.2f}s, requests {dict(counted)}", flush=True)
+            answered = ", ".join(f"{request_kind(r)} {r.collection} {r.time - wall_started:.2f}s" for r in records)
+            print(f"  {latency_ms:g} ms: refresh {seconds[-1]:.2f}s, requests {dict(counted)}; answered at: {answered}",
+                  flush=True)
     finally:
         if fault is not None:
             emulator_control.remove_fault(fault)

@@ -1,0 +1,111 @@
+"""Once reads of two kinds have started, the other kinds are listed ahead, before their own reads.
+
+The engine hands the provider at most 4 reads at a time in the order of the state, so the reads of a
+kind that comes late (pipelines) used to start their list only after the earlier kinds' reads were
+served. The stack is ``listing_support.build_stack``: a connection, three data models and two
+pipelines, no transformation. The lists listed ahead run in threads of their own, so the log is
+compared without its order where they may interleave.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from pulumi_mparticle_wsync import wire
+from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+
+from .conftest import Providers
+from .listing_support import (
+    LISTS,
+    MODELS,
+    PIPELINES,
+    TOKEN,
+    Stack,
+    assert_unchanged,
+    build_stack,
+    logged,
+    new_operation,
+    refresh,
+    served,
+)
+
+TRANSFORMATIONS_LIST = ("GET", wire.FIELD_TRANSFORMATIONS, 200)
+
+
+@pytest.fixture
+def stack(providers: Providers, emulator: EmulatorHandle) -> Stack:
+    return build_stack(providers, emulator)
+
+
+def wait_for_requests(emulator: EmulatorHandle, count: int) -> None:
+    """The lists listed ahead are answered in their own threads: wait for them (at most 5 s)."""
+    deadline = time.monotonic() + 5
+    while len(emulator.control.requests()) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_refresh_of_several_kinds_lists_every_kind_once(stack: Stack, emulator: EmulatorHandle) -> None:
+    before = served(emulator)
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    wait_for_requests(emulator, 5)
+    # Transformations too: the stack has none, and that list is the price of listing ahead.
+    assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
+    assert served(emulator) == before
+
+
+def test_the_pipelines_are_listed_before_any_pipeline_is_read(stack: Stack, emulator: EmulatorHandle) -> None:
+    connection, model = stack["warehouse"], stack[MODELS[0]]
+    connection.provider.read(connection.id, connection.state())
+    model.provider.read(model.id, model.state())  # the second kind: the others are listed ahead
+    wait_for_requests(emulator, 5)
+    assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
+
+    emulator.control.clear_log()
+    for object_id in PIPELINES:
+        pipe = stack[object_id]
+        assert pipe.provider.read(pipe.id, pipe.state()).outs == pipe.created.outs
+    assert logged(emulator) == []  # served by the listing taken ahead
+
+
+def test_reads_of_one_kind_list_nothing_else(stack: Stack, emulator: EmulatorHandle) -> None:
+    for object_id in MODELS:
+        model = stack[object_id]
+        assert model.provider.read(model.id, model.state()).outs == model.created.outs
+    time.sleep(0.2)  # what a thread listing ahead would have needed to show in the log
+    assert logged(emulator) == [TOKEN, LISTS[1]]
+
+
+def test_kinds_are_listed_ahead_once_per_process(stack: Stack, emulator: EmulatorHandle) -> None:
+    refresh(stack)
+    wait_for_requests(emulator, 5)
+    emulator.control.clear_log()
+    refresh(stack)  # the same process, within the listings' max age: nothing is listed again
+    time.sleep(0.2)
+    assert logged(emulator) == []
+
+
+@pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
+def test_a_pipelines_list_that_fails_ahead_leaves_each_pipeline_to_its_get(
+    stack: Stack, emulator: EmulatorHandle, status: int, attempts: int
+) -> None:
+    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.PIPELINES}$", status=status, retry_after=0)
+    results = refresh(stack)
+    assert_unchanged(stack, results)
+    wait_for_requests(emulator, 4 + attempts + len(PIPELINES))
+    pipeline_gets = [("GET", f"{wire.PIPELINES}/{object_id}", 200) for object_id in PIPELINES]
+    assert Counter(logged(emulator)) == Counter(
+        [TOKEN, LISTS[0], LISTS[1], TRANSFORMATIONS_LIST, *[("GET", wire.PIPELINES, status)] * attempts, *pipeline_gets]
+    )
+
+
+def test_a_new_operation_lists_ahead_again(stack: Stack, emulator: EmulatorHandle) -> None:
+    refresh(stack)
+    wait_for_requests(emulator, 5)
+    new_operation(emulator)
+    refresh(stack)
+    wait_for_requests(emulator, 5)
+    assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
