@@ -117,6 +117,9 @@ def test_a_wrong_api_url_drops_nothing_and_duplicates_nothing(
         # Each read lists its collection (404), then GETs its object, with one listing to check that 404.
         expected = [("GET", f"{wrong_prefix}{KINDS[kind]}/{ids[kind]}", 404) for kind in kinds]
         expected += [("GET", f"{wrong_prefix}{KINDS[kind]}", 404) for kind in kinds] * 2
+        # Once two kinds are read, the others are listed ahead (404 too), though none of them is read.
+        read = {KINDS[kind] for kind in kinds}
+        expected += [("GET", f"{wrong_prefix}{c}", 404) for c in wire.COLLECTIONS if c not in read]
         assert sorted(api_requests(emulator)) == sorted(expected), (name, api_requests(emulator))
         assert tracked(stack) == ids, name
         assert served(emulator) == {kind: [object_id] for kind, object_id in ids.items()}, name
@@ -142,7 +145,8 @@ def test_a_wrong_api_url_drops_nothing_and_duplicates_nothing(
     preview = stack.preview()
     assert set(preview.result.change_summary) == {"same"}, preview.output
     base = f"/platform/v2/workspaces/{emulator.workspace_id}/"
-    assert sorted(api_requests(emulator)) == sorted(("GET", f"{base}{KINDS[kind]}", 200) for kind in ids)
+    # One list per kind, transformations included (listed ahead: the stack has none).
+    assert sorted(api_requests(emulator)) == sorted(("GET", f"{base}{c}", 200) for c in wire.COLLECTIONS)
     assert tracked(stack) == ids
 
     # --- back to the original URL: up has nothing to create -----------------------------------
