@@ -165,3 +165,11 @@ def assert_unchanged(stack: Stack, results: dict[str, ReadResult], *, except_ids
         result = results[object_id]
         assert (result.id, result.outs) == (object_id, resource.created.outs), object_id
         assert resource.provider.diff(object_id, result.outs or {}, engine_props(resource.inputs)).changes is False
+
+
+failing_lists = pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
+"""A list request that fails with an answer: 503 until the client's retries run out, or 403 at once."""
+
+
+def fail_lists_of(emulator: EmulatorHandle, collection: str, status: int) -> None:
+    emulator.control.add_fault("error", method="GET", path_regex=f"/{collection}$", status=status, retry_after=0)

@@ -26,6 +26,8 @@ from .listing_support import (
     Stack,
     assert_unchanged,
     build_stack,
+    fail_lists_of,
+    failing_lists,
     logged,
     new_operation,
     refresh,
@@ -88,11 +90,11 @@ def test_kinds_are_listed_ahead_once_per_process(stack: Stack, emulator: Emulato
     assert logged(emulator) == []
 
 
-@pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
+@failing_lists
 def test_a_pipelines_list_that_fails_ahead_leaves_each_pipeline_to_its_get(
     stack: Stack, emulator: EmulatorHandle, status: int, attempts: int
 ) -> None:
-    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.PIPELINES}$", status=status, retry_after=0)
+    fail_lists_of(emulator, wire.PIPELINES, status)
     results = refresh(stack)
     assert_unchanged(stack, results)
     wait_for_requests(emulator, 4 + attempts + len(PIPELINES))

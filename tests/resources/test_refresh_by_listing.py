@@ -31,6 +31,8 @@ from .listing_support import (
     Stack,
     assert_unchanged,
     build_stack,
+    fail_lists_of,
+    failing_lists,
     first_page_with_cursor,
     first_page_with_link,
     logged,
@@ -168,11 +170,11 @@ def test_listed_summaries_are_never_read_as_the_objects(
     assert logged(emulator) == [TOKEN, LISTS[0], gets[0], LISTS[1], *gets[1:4], LISTS[2], *gets[4:]]
 
 
-@pytest.mark.parametrize(("status", "attempts"), [(503, 5), (403, 1)], ids=["503-after-retries", "403"])
+@failing_lists
 def test_a_failing_list_falls_back_to_one_get_per_object(
     stack: Stack, emulator: EmulatorHandle, status: int, attempts: int
 ) -> None:
-    emulator.control.add_fault("error", method="GET", path_regex=f"/{wire.DATA_MODELS}$", status=status, retry_after=0)
+    fail_lists_of(emulator, wire.DATA_MODELS, status)
     results = refresh(stack)
     assert_unchanged(stack, results)
     # The failed listing is not taken again by the other reads of the collection.
