@@ -32,16 +32,15 @@ BENCH_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = BENCH_DIR.parent
 sys.path.insert(1, str(REPO_ROOT))  # this checkout's package and tests.engine.harness, before any other
 
-from bytecode import compile_measured_code  # noqa: E402
 from measure import BenchCheckError  # noqa: E402
-from run import machine_lines  # noqa: E402
+from run import start_bench  # noqa: E402
 from stack_shape import KINDS, group_sizes, ours_program  # noqa: E402
 
 from pulumi_mparticle_wsync import wire  # noqa: E402
 from pulumi_mparticle_wsync.emulator.control import EmulatorControl, RequestRecord  # noqa: E402
 from pulumi_mparticle_wsync.emulator.paths import TOKEN_COLLECTION  # noqa: E402
 from pulumi_mparticle_wsync.emulator.testing import emulator_process  # noqa: E402
-from tests.engine.harness import EngineStack, missing_cli_message, new_stack, provider_config  # noqa: E402
+from tests.engine.harness import EngineStack, new_stack, provider_config  # noqa: E402
 
 DEFAULT_RESOURCES: Final = 250
 DEFAULT_LATENCY_MS: Final = 300.0
@@ -136,13 +135,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    problem = missing_cli_message()
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
     started = time.perf_counter()
-    machine = [*machine_lines(), compile_measured_code()]
-    print("\n".join(machine), flush=True)
+    machine = start_bench()
+    if machine is None:
+        return 2
     print(f"package measured: {REPO_ROOT}", flush=True)
     with tempfile.TemporaryDirectory(prefix="wsync-bench-refresh-") as scratch, emulator_process() as emulator:
         stack = new_stack(

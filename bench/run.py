@@ -199,15 +199,24 @@ class Bench:
             self.emulator.control.remove_fault(fault)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+def start_bench() -> list[str] | None:
+    """What every bench script does first: check that the CLI is there (else say so and return
+    ``None``), compile the measured code, print the machine's lines and return them."""
     problem = missing_cli_message()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
+        return None
     machine = [*machine_lines(), compile_measured_code()]
     print("\n".join(machine), flush=True)
+    return machine
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    machine = start_bench()
+    if machine is None:
+        return 2
     with tempfile.TemporaryDirectory(prefix="wsync-bench-") as scratch, emulator_process() as emulator:
         bench = Bench(emulator, Path(scratch))
         if not args.quick:
