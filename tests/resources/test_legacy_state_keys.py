@@ -29,12 +29,19 @@ def _as_written_earlier(outputs: dict[str, Any], name_key: str) -> dict[str, Any
     return old
 
 
+def _created_by_an_earlier_version(providers: Providers, name_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The inputs of the data model ``users`` (created on the emulator) and its outputs as an earlier
+    version recorded them."""
+    inputs = samples.data_model(resource_id="users")
+    created = providers.data_model.create(engine_props(inputs))
+    return inputs, _as_written_earlier(dict(created.outs or {}), name_key)
+
+
 @pytest.mark.parametrize("name_key", LEGACY_NAME_KEYS)
 def test_a_refresh_rewrites_the_keys_under_todays_names(
     providers: Providers, emulator: EmulatorHandle, name_key: str
 ) -> None:
-    created = providers.data_model.create(engine_props(samples.data_model(resource_id="users")))
-    old_outputs = _as_written_earlier(dict(created.outs or {}), name_key)
+    _, old_outputs = _created_by_an_earlier_version(providers, name_key)
     emulator.control.clear_log()
 
     read = providers.data_model.read("users", old_outputs)
@@ -54,9 +61,7 @@ def test_a_refresh_rewrites_the_keys_under_todays_names(
 
 @pytest.mark.parametrize("name_key", LEGACY_NAME_KEYS)
 def test_an_old_state_and_todays_program_differ_in_nothing(providers: Providers, name_key: str) -> None:
-    inputs = samples.data_model(resource_id="users")
-    created = providers.data_model.create(engine_props(inputs))
-    old_outputs = _as_written_earlier(dict(created.outs or {}), name_key)
+    inputs, old_outputs = _created_by_an_earlier_version(providers, name_key)
 
     diff = providers.data_model.diff("users", old_outputs, engine_props(inputs))
 
@@ -67,9 +72,7 @@ def test_an_old_state_and_todays_program_differ_in_nothing(providers: Providers,
 def test_an_update_of_an_old_state_writes_todays_keys(
     providers: Providers, emulator: EmulatorHandle, name_key: str
 ) -> None:
-    inputs = samples.data_model(resource_id="users")
-    created = providers.data_model.create(engine_props(inputs))
-    old_outputs = _as_written_earlier(dict(created.outs or {}), name_key)
+    inputs, old_outputs = _created_by_an_earlier_version(providers, name_key)
     changed = {**inputs, "name": "Users"}
 
     checked = providers.data_model.check(old_outputs, engine_props(changed))
@@ -85,9 +88,7 @@ def test_an_update_of_an_old_state_writes_todays_keys(
 def test_deleting_an_old_resource_whose_object_a_renamed_one_adopted_sends_no_delete(
     providers: Providers, emulator: EmulatorHandle, name_key: str
 ) -> None:
-    inputs = samples.data_model(resource_id="users")
-    old = providers.data_model.create(engine_props(inputs))
-    old_outputs = _as_written_earlier(dict(old.outs or {}), name_key)
+    inputs, old_outputs = _created_by_an_earlier_version(providers, name_key)
     STACK_OBJECTS.clear()  # the next `pulumi up` is a new provider process
     emulator.control.clear_log()
 
