@@ -58,6 +58,8 @@ A refresh made of GETs spread its reads over as long (250 objects, 4 at once, 15
 
 PREFETCHED: Final = wire.COLLECTIONS
 """The collections listed ahead once reads of two of them have started (``Listing ahead``)."""
+LIST_AHEAD_THREAD: Final = "list-ahead-"
+"""The name of a thread listing a collection ahead starts with it (then the collection)."""
 
 _Key = tuple[str, str, str, str]
 """(API URL, client id, workspace, collection)."""
@@ -84,7 +86,6 @@ class Listings:
         self._lock = threading.Lock()
         self._entries: dict[_Key, _Entry] = {}
         self._kinds_read: dict[_Place, set[str]] = {}
-        self._listed_ahead: set[_Place] = set()
 
     def read(
         self,
@@ -112,44 +113,48 @@ class Listings:
         with self._lock:
             self._entries.clear()
             self._kinds_read.clear()
-            self._listed_ahead.clear()
 
     def _list_ahead(self, client: WarehouseSyncClient, collection: str, workspace: str) -> None:
-        """Start the lists of the other ``PREFETCHED`` kinds the first time a second kind is read here."""
-        place = (client.settings.api_url, client.settings.client_id, workspace)
+        """When a second kind is read here, start the lists of the other ``PREFETCHED`` kinds."""
         if collection not in PREFETCHED:
             return
+        place = (client.settings.api_url, client.settings.client_id, workspace)
         with self._lock:
             kinds = self._kinds_read.setdefault(place, set())
-            kinds.add(collection)
-            if len(kinds) < 2 or place in self._listed_ahead:
+            if collection in kinds:
                 return
-            self._listed_ahead.add(place)
-            for other in PREFETCHED:
-                key = (*place, other)
-                entry = self._entries.get(key)
-                if other in kinds or (entry is not None and not (entry.done.is_set() and not self._fresh(entry))):
-                    continue  # read by a read of its own, or listed already
-                entry = self._entries[key] = _Entry(self._clock())
-                threading.Thread(
-                    target=self._take, args=(entry, client, other, workspace), name=f"list-{other}", daemon=True
-                ).start()
+            kinds.add(collection)
+            if len(kinds) != 2:
+                return
+            claimed = [(other, entry) for other in PREFETCHED
+                       if other not in kinds and (entry := self._claim((*place, other))) is not None]
+        for other, entry in claimed:
+            threading.Thread(
+                target=self._take, args=(entry, client, other, workspace), name=f"{LIST_AHEAD_THREAD}{other}",
+                daemon=True,
+            ).start()
 
     def _listing(self, client: WarehouseSyncClient, collection: str, workspace: str) -> Listing | None:
         key = (client.settings.api_url, client.settings.client_id, workspace, collection)
         with self._lock:
-            entry = self._entries.get(key)
-            mine = entry is None or (entry.done.is_set() and not self._fresh(entry))
-            if mine:
-                entry = self._entries[key] = _Entry(self._clock())
-        assert entry is not None
-        if mine:
+            claimed = self._claim(key)
+            entry = claimed or self._entries[key]
+        if claimed is not None:
             self._take(entry, client, collection, workspace)
         else:
             entry.done.wait()
         if entry.error is not None:
             raise entry.error
         return entry.listing
+
+    def _claim(self, key: _Key) -> _Entry | None:
+        """A new entry for ``key``, for the caller to take, unless a list request of it is under way or
+        fresh (``None``: wait for that one). Called with the lock held."""
+        entry = self._entries.get(key)
+        if entry is not None and not (entry.done.is_set() and not self._fresh(entry)):
+            return None
+        entry = self._entries[key] = _Entry(self._clock())
+        return entry
 
     def _fresh(self, entry: _Entry) -> bool:
         if self._clock() - entry.started >= MAX_AGE_SECONDS:
