@@ -9,13 +9,14 @@ compared without its order where they may interleave.
 
 from __future__ import annotations
 
-import time
+import threading
 from collections import Counter
 
 import pytest
 
 from pulumi_mparticle_wsync import wire
 from pulumi_mparticle_wsync.emulator.testing import EmulatorHandle
+from pulumi_mparticle_wsync.resources._listings import LIST_AHEAD_THREAD
 
 from .conftest import Providers
 from .listing_support import (
@@ -42,18 +43,19 @@ def stack(providers: Providers, emulator: EmulatorHandle) -> Stack:
     return build_stack(providers, emulator)
 
 
-def wait_for_requests(emulator: EmulatorHandle, count: int) -> None:
-    """The lists listed ahead are answered in their own threads: wait for them (at most 5 s)."""
-    deadline = time.monotonic() + 5
-    while len(emulator.control.requests()) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
+def join_lists_ahead() -> None:
+    """Wait for the threads listing ahead: once they are done, their requests are in the log."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(LIST_AHEAD_THREAD):
+            thread.join(timeout=30)
+            assert not thread.is_alive(), thread.name
 
 
 def test_a_refresh_of_several_kinds_lists_every_kind_once(stack: Stack, emulator: EmulatorHandle) -> None:
     before = served(emulator)
     results = refresh(stack)
     assert_unchanged(stack, results)
-    wait_for_requests(emulator, 5)
+    join_lists_ahead()
     # Transformations too: the stack has none, and that list is the price of listing ahead.
     assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
     assert served(emulator) == before
@@ -63,7 +65,7 @@ def test_the_pipelines_are_listed_before_any_pipeline_is_read(stack: Stack, emul
     connection, model = stack["warehouse"], stack[MODELS[0]]
     connection.provider.read(connection.id, connection.state())
     model.provider.read(model.id, model.state())  # the second kind: the others are listed ahead
-    wait_for_requests(emulator, 5)
+    join_lists_ahead()
     assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
 
     emulator.control.clear_log()
@@ -77,16 +79,16 @@ def test_reads_of_one_kind_list_nothing_else(stack: Stack, emulator: EmulatorHan
     for object_id in MODELS:
         model = stack[object_id]
         assert model.provider.read(model.id, model.state()).outs == model.created.outs
-    time.sleep(0.2)  # what a thread listing ahead would have needed to show in the log
+    join_lists_ahead()
     assert logged(emulator) == [TOKEN, LISTS[1]]
 
 
 def test_kinds_are_listed_ahead_once_per_process(stack: Stack, emulator: EmulatorHandle) -> None:
     refresh(stack)
-    wait_for_requests(emulator, 5)
+    join_lists_ahead()
     emulator.control.clear_log()
     refresh(stack)  # the same process, within the listings' max age: nothing is listed again
-    time.sleep(0.2)
+    join_lists_ahead()
     assert logged(emulator) == []
 
 
@@ -97,7 +99,7 @@ def test_a_pipelines_list_that_fails_ahead_leaves_each_pipeline_to_its_get(
     fail_lists_of(emulator, wire.PIPELINES, status)
     results = refresh(stack)
     assert_unchanged(stack, results)
-    wait_for_requests(emulator, 4 + attempts + len(PIPELINES))
+    join_lists_ahead()
     pipeline_gets = [("GET", f"{wire.PIPELINES}/{object_id}", 200) for object_id in PIPELINES]
     assert Counter(logged(emulator)) == Counter(
         [TOKEN, LISTS[0], LISTS[1], TRANSFORMATIONS_LIST, *[("GET", wire.PIPELINES, status)] * attempts, *pipeline_gets]
@@ -106,8 +108,8 @@ def test_a_pipelines_list_that_fails_ahead_leaves_each_pipeline_to_its_get(
 
 def test_a_new_operation_lists_ahead_again(stack: Stack, emulator: EmulatorHandle) -> None:
     refresh(stack)
-    wait_for_requests(emulator, 5)
+    join_lists_ahead()
     new_operation(emulator)
     refresh(stack)
-    wait_for_requests(emulator, 5)
+    join_lists_ahead()
     assert Counter(logged(emulator)) == Counter([TOKEN, *LISTS, TRANSFORMATIONS_LIST])
