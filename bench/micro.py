@@ -48,7 +48,7 @@ OPERATION_STEPS: Final = {
     "up": ("provider load", "configure", "first check", "client"),
 }
 
-# Run in a child: prints {"sdk import": s, "provider load": s, "configure": s, "client": s}.
+# Run in a child: prints the CPU seconds of each of STARTUP_STEPS, as JSON.
 STARTUP_CHILD: Final = """
 import json, sys, time
 started = time.process_time()

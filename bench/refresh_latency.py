@@ -20,7 +20,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -33,13 +32,12 @@ REPO_ROOT: Final = BENCH_DIR.parent
 sys.path.insert(1, str(REPO_ROOT))  # this checkout's package and tests.engine.harness, before any other
 
 from measure import BenchCheckError  # noqa: E402
-from run import start_bench  # noqa: E402
+from run import bench_session  # noqa: E402
 from stack_shape import KINDS, group_sizes, ours_program  # noqa: E402
 
 from pulumi_mparticle_wsync import wire  # noqa: E402
 from pulumi_mparticle_wsync.emulator.control import EmulatorControl, RequestRecord  # noqa: E402
 from pulumi_mparticle_wsync.emulator.paths import TOKEN_COLLECTION  # noqa: E402
-from pulumi_mparticle_wsync.emulator.testing import emulator_process  # noqa: E402
 from tests.engine.harness import EngineStack, new_stack, provider_config  # noqa: E402
 
 DEFAULT_RESOURCES: Final = 250
@@ -90,7 +88,7 @@ def refreshes(
             if requests is not None and counted != requests:
                 raise BenchCheckError(f"refreshes made different requests: {dict(requests)} then {dict(counted)}")
             requests = counted
-            answered = ", ".join(f"{request_kind(r)} {r.collection} {r.time - wall_started:.2f}s" for r in records)
+            answered = ", ".join(f"{r.collection} {r.time - wall_started:.2f}s" for r in records)
             print(f"  {latency_ms:g} ms: refresh {seconds[-1]:.2f}s, requests {dict(counted)}; answered at: {answered}",
                   flush=True)
     finally:
@@ -136,13 +134,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    machine = start_bench()
-    if machine is None:
-        return 2
-    print(f"package measured: {REPO_ROOT}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="wsync-bench-refresh-") as scratch, emulator_process() as emulator:
+    with bench_session("wsync-bench-refresh-") as (machine, scratch, emulator):
+        print(f"package measured: {REPO_ROOT}", flush=True)
         stack = new_stack(
-            Path(scratch) / "stack", ours_program(args.resources), project="wsync-bench",
+            scratch / "stack", ours_program(args.resources), project="wsync-bench",
             stack=f"refresh-{args.resources}",
             config=provider_config(emulator.url, emulator.workspace_id, emulator.client_id, emulator.client_secret),
         )

@@ -26,7 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -48,7 +49,6 @@ from report import (  # noqa: E402
     cpu_split_table,
     growth_table,
     latency_table,
-    memory_table,
     state_table,
     summarise,
     targets,
@@ -199,26 +199,26 @@ class Bench:
             self.emulator.control.remove_fault(fault)
 
 
-def start_bench() -> list[str] | None:
-    """What every bench script does first: check that the CLI is there (else say so and return
-    ``None``), compile the measured code, print the machine's lines and return them."""
+@contextmanager
+def bench_session(scratch_prefix: str) -> Iterator[tuple[list[str], Path, EmulatorHandle]]:
+    """What every bench script starts with: the CLI checked (else an error and exit status 2), the
+    measured code compiled, the machine's lines printed; yields them, a scratch directory and an
+    emulator in a process of its own."""
     problem = missing_cli_message()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
-        return None
+        raise SystemExit(2)
     machine = [*machine_lines(), compile_measured_code()]
     print("\n".join(machine), flush=True)
-    return machine
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix) as scratch, emulator_process() as emulator:
+        yield machine, Path(scratch), emulator
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    machine = start_bench()
-    if machine is None:
-        return 2
-    with tempfile.TemporaryDirectory(prefix="wsync-bench-") as scratch, emulator_process() as emulator:
-        bench = Bench(emulator, Path(scratch))
+    with bench_session("wsync-bench-") as (machine, scratch, emulator):
+        bench = Bench(emulator, scratch)
         if not args.quick:
             print(f"warm-up (N={WARM_UP_SIZE}, not reported)", flush=True)
             bench.pair(WARM_UP_SIZE, 1)
@@ -249,8 +249,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(pairs) > 1:
         print(f"\nGrowth from N={pairs[0][1].resources} to N={pairs[-1][1].resources} (medians)")
         print(growth_table(pairs))
-        print("\nPeak resident memory of the provider process (largest of the repeats)")
-        print(memory_table(pairs))
     if slow:
         print(f"\nAPI latency of {args.latency_ms:g} ms per request (ours only; the floor makes no calls)")
         print(latency_table(slow, ours_by_size.__getitem__))

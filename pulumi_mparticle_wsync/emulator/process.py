@@ -40,6 +40,12 @@ class EmulatorProcess:
         self.port = 0
 
     @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError("the emulator process is not started")
+        return self.process.pid
+
+    @property
     def url(self) -> str:
         return f"http://{self.settings.host}:{self.port}"
 

@@ -77,8 +77,7 @@ def emulator_process(
     free loopback port, yield its handle, stop it. Its work then takes no time from this process."""
     settings = settings or EmulatorSettings(port=0)
     with EmulatorProcess(settings, workdir=workdir) as process:
-        assert process.process is not None
-        handle = handle_for(process.url, settings, process_id=process.process.pid)
+        handle = handle_for(process.url, settings, process_id=process.pid)
         try:
             yield handle
         finally:
