@@ -123,12 +123,12 @@ class ResourceModel:
         a wire field (``state: ... use state paused`` means the ``paused`` argument)."""
         return dict(_renamed_on_wire(self.schema.all_fields))
 
-    @property
+    @cached_property
     def secret_paths(self) -> tuple[tuple[str, ...], ...]:
         """Where the secret arguments are (``("snowflake", "password")``)."""
         return self.schema.secret_paths
 
-    @property
+    @cached_property
     def secret_outputs(self) -> tuple[str, ...]:
         """Top-level arguments that are secrets themselves (a block holding one is not)."""
         return tuple(path[0] for path in self.secret_paths if len(path) == 1)

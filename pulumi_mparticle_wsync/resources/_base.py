@@ -133,10 +133,13 @@ class WarehouseSyncProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = user_inputs(news)
         inputs.pop(SECRET_VERSIONS, None)  # the provider's to count, never the program's
-        versions = secret_versions(self.model.secret_paths, user_inputs(_olds), inputs)
+        recorded = user_inputs(_olds)
+        versions = secret_versions(self.model.secret_paths, recorded, inputs)
         if versions is not None:
             inputs[SECRET_VERSIONS] = versions
-        failures = [CheckFailure(*f) for f in check_failures(self.model.validate(inputs), inputs)]
+        failures = [] if recorded and inputs == recorded else [
+            CheckFailure(*f) for f in check_failures(self.model.validate(inputs), inputs)
+        ]  # recorded inputs passed this check when they were recorded: not validated again
         failures += self._reference_failures(inputs)
         if not _olds and not failures and inputs.get(ADOPT) is True and not self.read_only:
             note(self._adoption_note(inputs))

@@ -87,9 +87,15 @@ def resource_props(
     return props
 
 
-def resource_options(model: ResourceModel, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+def resource_options(model: ResourceModel, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
     """The user's options, plus the top-level outputs that are secrets (made secret even if the
-    program's value was not; values inside a block are made secret by ``resource_props``)."""
+    program's value was not; values inside a block are made secret by ``resource_props``).
+
+    A kind without such outputs passes the user's options on as they are: ``merge`` copies every
+    option, a cost each resource of a large stack would pay for nothing.
+    """
+    if not model.secret_outputs:
+        return opts
     ours = pulumi.ResourceOptions(additional_secret_outputs=list(model.secret_outputs))
     return pulumi.ResourceOptions.merge(opts, ours)
 

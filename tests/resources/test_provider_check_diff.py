@@ -130,6 +130,22 @@ PIPELINE_PROVIDER = PROVIDERS["pipeline"]
 CONNECTION_PROVIDER = PROVIDERS["connection"]
 
 
+def test_check_does_not_validate_again_the_inputs_it_recorded() -> None:
+    # An earlier version accepted environment="prod" and the engine recorded it (the inputs of the
+    # last check): a check of the same program leaves it be, as ``up`` leaves the object be.
+    recorded = {**samples.pipeline(environment="prod"), "secret_versions": {"partner_feed_key": 1}}
+    result = PIPELINE_PROVIDER.check(news(recorded), news(samples.pipeline(environment="prod")))
+    assert result.failures == []
+    assert result.inputs == recorded
+    # Any change validates the whole resource again, the value kept included.
+    changed = PIPELINE_PROVIDER.check(news(recorded), news(samples.pipeline(environment="prod", name="Renamed")))
+    assert [(f.property, f.reason) for f in changed.failures] == [
+        ("environment", "must be one of 'development' or 'production', not 'prod'"),
+    ]
+    # A create (nothing recorded) validates.
+    assert len(PIPELINE_PROVIDER.check({}, news(samples.pipeline(environment="prod"))).failures) == 1
+
+
 # --- diff -----------------------------------------------------------------------------------
 
 

@@ -195,6 +195,10 @@ def test_a_reference_to_the_stacks_object_in_another_workspace_is_refused_offlin
     assert api_calls(emulator) == {}
     same = providers.pipeline.check({}, engine_props(samples.pipeline(conn.id, model.id, workspace_id="1001")))
     assert [f.property for f in same.failures] == ["connection_id"]
+    # Inputs recorded before the connection moved are not validated again, but still refused.
+    recorded = engine_props(same.inputs)
+    kept = providers.pipeline.check(recorded, engine_props(samples.pipeline(conn.id, model.id, workspace_id="1001")))
+    assert [f.property for f in kept.failures] == ["connection_id"]
 
 
 # --- 5. replacement dead ends ----------------------------------------------------------------
