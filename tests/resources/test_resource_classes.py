@@ -222,10 +222,13 @@ def test_plain_string_secrets_become_secret_outputs(mocks: RecordingMocks) -> An
 def test_secret_outputs_are_listed_next_to_the_users_own() -> None:
     users = pulumi.ResourceOptions(additional_secret_outputs=["name"], protect=True)
     merged = resource_options(PIPELINE, users)
+    assert merged is not None
     assert merged.protect is True
     assert sorted(merged.additional_secret_outputs or []) == ["name", "partner_feed_key"]
-    # No warehouse block is a secret output: only the values in it that are secrets are secret.
-    assert resource_options(CONNECTION, None).additional_secret_outputs == []
+    # No warehouse block is a secret output (only the values in it that are secrets are secret):
+    # a Connection's options are the user's, as given.
+    assert resource_options(CONNECTION, None) is None
+    assert resource_options(CONNECTION, users) is users
 
 
 async def secrets_in(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
