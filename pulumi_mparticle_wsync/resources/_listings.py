@@ -151,7 +151,7 @@ class Listings:
         """A new entry for ``key``, for the caller to take, unless a list request of it is under way or
         fresh (``None``: wait for that one). Called with the lock held."""
         entry = self._entries.get(key)
-        if entry is not None and not (entry.done.is_set() and not self._fresh(entry)):
+        if entry is not None and (not entry.done.is_set() or self._fresh(entry)):
             return None
         entry = self._entries[key] = _Entry(self._clock())
         return entry
